@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// ExistingFile says what to do when the destination of a write already exists.
+public enum ExistingFile: Sendable {
+    /// Fail with `.conflict`; checked atomically when the file is put in place (`link(2)`).
+    case refuse
+    /// Replace it atomically (`rename(2)`): readers see the old or the new file, never a mix.
+    case replace
+}
+
+/// AtomicFileWriter writes a file so that it appears whole or not at all.
+///
+/// The bytes go to a temporary file created next to the destination with `O_EXCL` and the final
+/// mode (so a key file is 0600 from its first byte), are fsynced, and are then put in place by
+/// `commit`. A writer released without `commit` removes its temporary file.
+public final class AtomicFileWriter {
+    public let destination: String
+    /// Path of the temporary file while the writer is open; nil after commit or discard.
+    public private(set) var temporaryPath: String?
+    private var descriptor: Int32
+
+    /// Creates the temporary file for `destination` with permission bits `mode` (umask applies).
+    public init(destination: String, mode: mode_t) throws(ActorKeysError) {
+        self.destination = destination
+        let (directory, base) = FilePath.split(destination)
+        var lastErrno: Int32 = 0
+        for _ in 0..<8 {
+            let candidate = FilePath.join(directory, ".\(base).\(Hex.encode(SecretBytes.randomPublicBytes(6))).tmp")
+            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+            if fd >= 0 {
+                descriptor = fd
+                temporaryPath = candidate
+                return
+            }
+            lastErrno = errno
+            if lastErrno != EEXIST { break }
+        }
+        throw ActorKeysError(.writeFailed, "cannot create a file next to \(destination): \(FilePath.describe(lastErrno))")
+    }
+
+    /// Appends `bytes`, retrying short writes and interrupted calls.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(ActorKeysError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = posixWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ActorKeysError(.writeFailed, "cannot write \(destination): \(FilePath.describe(errno))")
+            }
+            offset += written
+        }
+    }
+
+    /// Appends `bytes`.
+    public func write(_ bytes: [UInt8]) throws(ActorKeysError) {
+        try bytes.withUnsafeBytes { raw in Swift.Result { () throws(ActorKeysError) in try write(raw) } }.get()
+    }
+
+    /// Flushes the data to disk and puts the file in place, then syncs the directory entry.
+    public func commit(_ existing: ExistingFile) throws(ActorKeysError) {
+        guard let temporary = temporaryPath else { return }
+        guard fsync(descriptor) == 0 else {
+            throw ActorKeysError(.writeFailed, "cannot sync \(destination): \(FilePath.describe(errno))")
+        }
+        switch existing {
+        case .refuse:
+            guard link(temporary, destination) == 0 else {
+                let code = errno
+                if code == EEXIST { throw ActorKeysError(.conflict, "\(destination) already exists") }
+                throw ActorKeysError(.writeFailed, "cannot create \(destination): \(FilePath.describe(code))")
+            }
+            unlink(temporary)
+        case .replace:
+            guard rename(temporary, destination) == 0 else {
+                throw ActorKeysError(.writeFailed, "cannot replace \(destination): \(FilePath.describe(errno))")
+            }
+        }
+        temporaryPath = nil
+        close(descriptor)
+        descriptor = -1
+        FilePath.syncDirectory(FilePath.split(destination).directory)
+    }
+
+    /// Removes the temporary file; the destination is untouched.
+    public func discard() {
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
+        if let temporary = temporaryPath { unlink(temporary) }
+        temporaryPath = nil
+    }
+
+    deinit { discard() }
+}
+
+extension SecretBytes {
+    /// Random bytes that are not secret (temporary-file suffixes, ids).
+    static func randomPublicBytes(_ count: Int) -> [UInt8] {
+        SecretBytes.random(count: count).withUnsafeBytes { Array($0) }
+    }
+}
+
+private func posixWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, bytes, count)
+}

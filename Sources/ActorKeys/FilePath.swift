@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// FilePath holds the small POSIX path and file helpers the key store needs.
+public enum FilePath {
+    /// Splits a path into its directory (`.` when there is none) and last component.
+    public static func split(_ path: String) -> (directory: String, base: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = String(path[..<slash])
+        return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
+    }
+
+    public static func join(_ directory: String, _ component: String) -> String {
+        directory.hasSuffix("/") ? directory + component : directory + "/" + component
+    }
+
+    /// Creates `path` and any missing parents with mode 0700. Existing directories are left as
+    /// they are; a non-directory in the way is an error.
+    public static func makeDirectories(_ path: String) throws(ActorKeysError) {
+        var status = stat()
+        if stat(path, &status) == 0 {
+            guard (status.st_mode & S_IFMT) == S_IFDIR else {
+                throw ActorKeysError(.writeFailed, "cannot create directory \(path): a file is in the way")
+            }
+            return
+        }
+        let parent = split(path).directory
+        if parent != path, parent != "." , parent != "/" { try makeDirectories(parent) }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw ActorKeysError(.writeFailed, "cannot create directory \(path): \(describe(errno))")
+        }
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0
+    }
+
+    /// Reads a whole file into zeroing storage, refusing files larger than `limit` bytes.
+    public static func readSecret(_ path: String, limit: Int) throws(ActorKeysError) -> SecretBytes {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT { throw ActorKeysError(.notFound, "\(path) does not exist") }
+            throw ActorKeysError(.readFailed, "cannot open \(path): \(describe(code))")
+        }
+        defer { close(fd) }
+        return try readSecret(descriptor: fd, name: path, limit: limit)
+    }
+
+    /// Reads everything from a descriptor into zeroing storage, up to `limit` bytes.
+    public static func readSecret(descriptor fd: Int32, name: String, limit: Int) throws(ActorKeysError) -> SecretBytes {
+        // The scratch buffer grows by doubling; every buffer it leaves behind is zeroed first.
+        var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: min(4096, limit + 1), alignment: 16)
+        defer {
+            Sodium.memzero(scratch)
+            scratch.deallocate()
+        }
+        var total = 0
+        while true {
+            if total == scratch.count {
+                guard scratch.count <= limit else {
+                    throw ActorKeysError(.readFailed, "\(name) is larger than \(limit) bytes")
+                }
+                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(scratch.count * 2, limit + 1), alignment: 16)
+                larger.copyMemory(from: UnsafeRawBufferPointer(scratch))
+                Sodium.memzero(scratch)
+                scratch.deallocate()
+                scratch = larger
+            }
+            let count = read(fd, scratch.baseAddress! + total, scratch.count - total)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ActorKeysError(.readFailed, "cannot read \(name): \(describe(errno))")
+            }
+            if count == 0 { break }
+            total += count
+        }
+        return SecretBytes(copying: UnsafeRawBufferPointer(rebasing: scratch[0..<total]))
+    }
+
+    /// fsyncs a directory so a new or renamed entry survives a crash. Best effort: some file
+    /// systems refuse to sync directories, and the file itself is already durable.
+    static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
+    static func describe(_ code: Int32) -> String {
+        String(cString: strerror(code)).lowercased()
+    }
+}

@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// IdentityFile reads and writes identity files the way age(1) and age-keygen do.
+///
+/// A file holds one identity per line; blank lines and lines starting with `#` are skipped, a
+/// trailing `\r` is dropped, and a file without any identity is an error. Contents are read into
+/// zeroing storage and parsed without copying them into Strings.
+public enum IdentityFile {
+    /// age(1) refuses identity files larger than 16 MiB; so do we.
+    public static let sizeLimit = 1 << 24
+
+    /// Parses identity file contents. Errors name the line, never its text.
+    public static func parse(_ contents: UnsafeRawBufferPointer) throws(ActorKeysError) -> [X25519Identity] {
+        var identities = [X25519Identity]()
+        var lineNumber = 0
+        for var line in contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
+            do {
+                identities.append(try X25519Identity(parsing: UnsafeRawBufferPointer(rebasing: line)))
+            } catch {
+                throw ActorKeysError(.malformedIdentity, "error at line \(lineNumber): \(error.message)")
+            }
+        }
+        guard !identities.isEmpty else {
+            throw ActorKeysError(.malformedIdentity, "no secret keys found")
+        }
+        return identities
+    }
+
+    /// Reads and parses the identity file at `path`.
+    public static func read(path: String) throws(ActorKeysError) -> [X25519Identity] {
+        let contents = try FilePath.readSecret(path, limit: sizeLimit)
+        do {
+            return try contents.withUnsafeBytes { bytes throws(ActorKeysError) in try parse(bytes) }
+        } catch {
+            throw ActorKeysError(error.code, "\(path): \(error.message)")
+        }
+    }
+
+    /// The age-keygen layout: creation time, public key, then the secret key, each on a line.
+    public static func format(_ identity: X25519Identity, created: Timestamp = .now()) -> SecretBytes {
+        let head = Array("# created: \(created.rfc3339)\n# public key: \(identity.recipient.encoded)\n".utf8)
+        let secret = identity.encodedSecretKey()
+        return SecretBytes(count: head.count + secret.count + 1) { output in
+            head.withUnsafeBytes { output.copyMemory(from: $0) }
+            secret.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: output[head.count...]).copyMemory(from: $0) }
+            output[output.count - 1] = UInt8(ascii: "\n")
+        }
+    }
+}
+
+/// RecipientsFile reads recipients files (`-R`): one `age1…` per line, blank lines and `#`
+/// comments skipped, as age(1) reads them.
+public enum RecipientsFile {
+    public static let sizeLimit = 1 << 24
+
+    /// Parses recipients file contents. Works on bytes: a String would treat CRLF as one
+    /// character and keep the CR.
+    public static func parse(_ contents: UnsafeRawBufferPointer) throws(ActorKeysError) -> [X25519Recipient] {
+        var recipients = [X25519Recipient]()
+        var lineNumber = 0
+        for var line in contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
+            do {
+                recipients.append(try X25519Recipient(parsing: String(decoding: line, as: UTF8.self)))
+            } catch {
+                throw ActorKeysError(.malformedRecipient, "error at line \(lineNumber): \(error.message)")
+            }
+        }
+        guard !recipients.isEmpty else {
+            throw ActorKeysError(.malformedRecipient, "no recipients found")
+        }
+        return recipients
+    }
+
+    public static func parse(_ text: String) throws(ActorKeysError) -> [X25519Recipient] {
+        try text.withUTF8Buffer { bytes throws(ActorKeysError) in try parse(bytes) }
+    }
+
+    public static func read(path: String) throws(ActorKeysError) -> [X25519Recipient] {
+        let contents = try FilePath.readSecret(path, limit: sizeLimit)
+        do {
+            return try contents.withUnsafeBytes { bytes throws(ActorKeysError) in try parse(bytes) }
+        } catch {
+            throw ActorKeysError(error.code, "\(path): \(error.message)")
+        }
+    }
+}
+
+/// Timestamp is a UTC wall-clock time in whole seconds, rendered as RFC 3339.
+public struct Timestamp: Sendable, Hashable, Comparable, Codable {
+    public let secondsSinceEpoch: Int64
+
+    public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
+
+    public static func now() -> Timestamp { Timestamp(secondsSinceEpoch: Int64(time(nil))) }
+
+    /// `2006-01-02T15:04:05Z`.
+    public var rfc3339: String {
+        var seconds = time_t(secondsSinceEpoch)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
+}
