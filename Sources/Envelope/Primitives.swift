@@ -1,0 +1,132 @@
+internal import CSodium
+import ActorKeys
+
+/// Primitives is the only place in Envelope where KDFs, MACs and the small AEADs are called and
+/// where their labels appear. The bulk payload AEAD lives in `PayloadCipher`.
+enum Primitives {
+    static let x25519Label = "age-encryption.org/v1/X25519"
+    static let scryptLabel = "age-encryption.org/v1/scrypt"
+    static let headerInfo = "header"
+    static let payloadInfo = "payload"
+
+    static let fileKeyLength = 16
+    static let keyLength = 32
+    static let tagLength = 16
+
+    private static let initialized: Bool = sodium_init() >= 0
+
+    static func ensureInitialized() {
+        precondition(initialized, "libsodium failed to initialize")
+    }
+
+    /// CSPRNG output that is not secret (nonces, salts, ids).
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        ensureInitialized()
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { randombytes_buf($0.baseAddress!, count) }
+        return bytes
+    }
+
+    /// HMAC-SHA-256 of `message` under `key`.
+    static func hmacSHA256(key: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer) -> [UInt8] {
+        ensureInitialized()
+        var state = crypto_auth_hmacsha256_state()
+        var mac = [UInt8](repeating: 0, count: 32)
+        crypto_auth_hmacsha256_init(&state, key.bytePointer, key.count)
+        crypto_auth_hmacsha256_update(&state, message.bytePointer, UInt64(message.count))
+        _ = mac.withUnsafeMutableBytes { crypto_auth_hmacsha256_final(&state, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+        sodium_memzero(&state, MemoryLayout<crypto_auth_hmacsha256_state>.size)
+        return mac
+    }
+
+    /// HKDF-SHA-256 (RFC 5869) with a 32-byte output: one HMAC for Extract, one for Expand.
+    static func hkdf(ikm: UnsafeRawBufferPointer, salt: UnsafeRawBufferPointer, info: String) -> SecretBytes {
+        ensureInitialized()
+        var prk = hmacSHA256(key: salt, message: ikm)
+        defer { prk.withUnsafeMutableBytes { sodium_memzero($0.baseAddress!, $0.count) } }
+        var expandInput = Array(info.utf8) + [1]
+        return SecretBytes(count: keyLength) { output in
+            var state = crypto_auth_hmacsha256_state()
+            _ = prk.withUnsafeBytes { crypto_auth_hmacsha256_init(&state, $0.bytePointer, $0.count) }
+            expandInput.withUnsafeMutableBytes {
+                _ = crypto_auth_hmacsha256_update(&state, $0.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64($0.count))
+            }
+            crypto_auth_hmacsha256_final(&state, output.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            sodium_memzero(&state, MemoryLayout<crypto_auth_hmacsha256_state>.size)
+        }
+    }
+
+    static func hkdf(ikm: SecretBytes, salt: [UInt8], info: String) -> SecretBytes {
+        ikm.withUnsafeBytes { ikm in salt.withUnsafeBytes { hkdf(ikm: ikm, salt: $0, info: info) } }
+    }
+
+    /// ChaCha20-Poly1305 with the all-zero nonce, for wrapping a file key under a single-use key.
+    static func sealWithZeroNonce(key: SecretBytes, plaintext: SecretBytes) -> [UInt8] {
+        ensureInitialized()
+        precondition(key.count == keyLength)
+        var ciphertext = [UInt8](repeating: 0, count: plaintext.count + tagLength)
+        let nonce = [UInt8](repeating: 0, count: Int(crypto_aead_chacha20poly1305_ietf_NPUBBYTES))
+        let status = ciphertext.withUnsafeMutableBytes { out in
+            key.withUnsafeBytes { key in
+                plaintext.withUnsafeBytes { message in
+                    crypto_aead_chacha20poly1305_ietf_encrypt(
+                        out.baseAddress!.assumingMemoryBound(to: UInt8.self), nil,
+                        message.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(message.count),
+                        nil, 0, nil, nonce, key.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                }
+            }
+        }
+        precondition(status == 0, "ChaCha20-Poly1305 encryption failed")
+        return ciphertext
+    }
+
+    /// Opens what `sealWithZeroNonce` made; nil when the tag does not verify.
+    static func openWithZeroNonce(key: SecretBytes, ciphertext: [UInt8]) -> SecretBytes? {
+        ensureInitialized()
+        precondition(key.count == keyLength && ciphertext.count >= tagLength)
+        let nonce = [UInt8](repeating: 0, count: Int(crypto_aead_chacha20poly1305_ietf_NPUBBYTES))
+        var status: Int32 = -1
+        let plaintext = SecretBytes(count: ciphertext.count - tagLength) { out in
+            key.withUnsafeBytes { key in
+                ciphertext.withUnsafeBytes { sealed in
+                    status = crypto_aead_chacha20poly1305_ietf_decrypt(
+                        out.baseAddress!.assumingMemoryBound(to: UInt8.self), nil, nil,
+                        sealed.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(sealed.count),
+                        nil, 0, nonce, key.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                }
+            }
+        }
+        return status == 0 ? plaintext : nil
+    }
+
+    /// scrypt(N = 2^logN, r = 8, p = 1) into a 32-byte key; nil when libsodium refuses the
+    /// parameters (for example, not enough memory).
+    static func scrypt(passphrase: SecretBytes, salt: [UInt8], logN: Int) -> SecretBytes? {
+        ensureInitialized()
+        precondition((1...30).contains(logN))
+        var status: Int32 = -1
+        let key = SecretBytes(count: keyLength) { out in
+            passphrase.withUnsafeBytes { password in
+                salt.withUnsafeBytes { salt in
+                    status = crypto_pwhash_scryptsalsa208sha256_ll(
+                        password.bytePointer, password.count,
+                        salt.baseAddress!.assumingMemoryBound(to: UInt8.self), salt.count,
+                        UInt64(1) << UInt64(logN), 8, 1,
+                        out.baseAddress!.assumingMemoryBound(to: UInt8.self), out.count)
+                }
+            }
+        }
+        return status == 0 ? key : nil
+    }
+
+    /// Zeroes an array that held secret material, in place.
+    static func zeroize(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { if let base = $0.baseAddress { sodium_memzero(base, $0.count) } }
+    }
+
+    /// Compares two equal-length public values (MACs) in constant time.
+    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count, !lhs.isEmpty else { return false }
+        return lhs.withUnsafeBytes { a in rhs.withUnsafeBytes { b in sodium_memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
+    }
+}

@@ -1,0 +1,108 @@
+internal import CSodium
+import ActorKeys
+
+/// RecordEnvelope seals one ledger payload under a data key (docs/record-format.md):
+///
+///     version (1) || data key id (16) || nonce (24) || XChaCha20-Poly1305 ciphertext || tag (16)
+///
+/// The nonce is random, so one data key can seal very many records. The associated data binds
+/// the version, the data key id, the owner and the entry id. The overhead is 57 bytes.
+public enum RecordEnvelope {
+    public static let version: UInt8 = 1
+    static let headerLength = 1 + DataKeyID.byteCount
+    static let nonceLength = Int(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+    static let tagLength = Int(crypto_aead_xchacha20poly1305_ietf_ABYTES)
+    /// Bytes a sealed record adds to its plaintext.
+    public static let overhead = headerLength + nonceLength + tagLength
+
+    // Allocated once: the open path must not allocate to report a failure.
+    static let truncated = EnvelopeError(.malformedRecord, "record is truncated")
+    static let unknownVersion = EnvelopeError(.malformedRecord, "record has an unknown version")
+    static let wrongDataKey = EnvelopeError(.malformedRecord, "record was sealed under another data key")
+    static let authenticationFailed = EnvelopeError(.malformedRecord, "record failed to authenticate: wrong key, wrong context or altered bytes")
+    static let outputTooSmall = EnvelopeError(.invalidArgument, "output buffer too small")
+
+    /// The data key id a record was sealed under, to find the key that opens it.
+    public static func dataKeyID(of record: UnsafeRawBufferPointer) throws(EnvelopeError) -> DataKeyID {
+        guard record.count >= overhead else { throw truncated }
+        guard record[0] == version else { throw unknownVersion }
+        return DataKeyID(bytes: UnsafeRawBufferPointer(rebasing: record[1..<headerLength]))
+    }
+
+    public static func dataKeyID(of record: [UInt8]) throws(EnvelopeError) -> DataKeyID {
+        try record.withBytes { raw throws(EnvelopeError) in try dataKeyID(of: raw) }
+    }
+
+    /// Seals `plaintext` into `output`, which must hold `plaintext.count + overhead` bytes;
+    /// returns the record length. Allocates nothing.
+    public static func seal(
+        _ plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+        with dataKey: DataKey, context: RecordContext
+    ) throws(EnvelopeError) -> Int {
+        let length = plaintext.count + overhead
+        guard output.count >= length else { throw outputTooSmall }
+        Primitives.ensureInitialized()
+        output[0] = version
+        dataKey.id.store(into: UnsafeMutableRawBufferPointer(rebasing: output[1..<headerLength]))
+        let nonce = output.baseAddress! + headerLength
+        randombytes_buf(nonce, nonceLength)
+        let ciphertext = (nonce + nonceLength).assumingMemoryBound(to: UInt8.self)
+        try context.withAssociatedData(header: UnsafeRawBufferPointer(rebasing: output[0..<headerLength])) { aad throws(EnvelopeError) in
+            dataKey.key.withUnsafeBytes { key in
+                _ = crypto_aead_xchacha20poly1305_ietf_encrypt(
+                    ciphertext, nil, plaintext.bytePointer, UInt64(plaintext.count),
+                    aad.bytePointer, UInt64(aad.count), nil,
+                    UnsafeRawPointer(nonce).assumingMemoryBound(to: UInt8.self), key.bytePointer)
+            }
+        }
+        return length
+    }
+
+    /// Seals `plaintext` into a new array (the only allocation).
+    public static func seal(_ plaintext: [UInt8], with dataKey: DataKey, context: RecordContext) throws(EnvelopeError) -> [UInt8] {
+        var record = [UInt8](repeating: 0, count: plaintext.count + overhead)
+        _ = try plaintext.withBytes { input throws(EnvelopeError) in
+            try record.withMutableBytes { output throws(EnvelopeError) in
+                try seal(input, into: output, with: dataKey, context: context)
+            }
+        }
+        return record
+    }
+
+    /// Opens `record` into `output` (at least `record.count - overhead` bytes); returns the
+    /// plaintext length. Fails with `.malformedRecord` for a record that is truncated, of another
+    /// version, sealed under another data key, bound to another context, or altered.
+    public static func open(
+        _ record: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+        with dataKey: DataKey, context: RecordContext
+    ) throws(EnvelopeError) -> Int {
+        guard try dataKeyID(of: record) == dataKey.id else { throw wrongDataKey }
+        let length = record.count - overhead
+        guard output.count >= length else { throw outputTooSmall }
+        let nonce = record.baseAddress! + headerLength
+        let sealed = nonce + nonceLength
+        let status = try context.withAssociatedData(header: UnsafeRawBufferPointer(rebasing: record[0..<headerLength])) {
+            aad throws(EnvelopeError) in
+            dataKey.key.withUnsafeBytes { key in
+                crypto_aead_xchacha20poly1305_ietf_decrypt(
+                    output.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafeMutablePointer(mutating: aad.bytePointer),
+                    nil, nil, sealed.assumingMemoryBound(to: UInt8.self), UInt64(length + tagLength),
+                    aad.bytePointer, UInt64(aad.count), nonce.assumingMemoryBound(to: UInt8.self), key.bytePointer)
+            }
+        }
+        guard status == 0 else { throw authenticationFailed }
+        return length
+    }
+
+    /// Opens `record` into a new array.
+    public static func open(_ record: [UInt8], with dataKey: DataKey, context: RecordContext) throws(EnvelopeError) -> [UInt8] {
+        guard record.count >= overhead else { throw truncated }
+        var plaintext = [UInt8](repeating: 0, count: record.count - overhead)
+        _ = try record.withBytes { input throws(EnvelopeError) in
+            try plaintext.withMutableBytes { output throws(EnvelopeError) in
+                try open(input, into: output, with: dataKey, context: context)
+            }
+        }
+        return plaintext
+    }
+}

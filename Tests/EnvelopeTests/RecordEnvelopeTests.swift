@@ -1,0 +1,131 @@
+import Testing
+@testable import Envelope
+import ActorKeys
+
+@Suite("record envelope and data keys")
+struct RecordEnvelopeTests {
+    let dataKey = DataKey.generate()
+    let alice = try! ActorID("alice")
+
+    func context(_ owner: Owner, _ entry: String) -> RecordContext { try! RecordContext(owner: owner, entryID: entry) }
+
+    @Test("seal then open, with a fixed 57-byte overhead", arguments: [0, 1, 64, 1024, 16 * 1024, 1024 * 1024])
+    func roundTrip(size: Int) throws {
+        let plaintext = pattern(size)
+        let record = try RecordEnvelope.seal(plaintext, with: dataKey, context: context(.actor(alice), "entry-1"))
+        #expect(record.count == size + 57)
+        #expect(RecordEnvelope.overhead == 57)
+        #expect(record[0] == RecordEnvelope.version)
+        #expect(try RecordEnvelope.dataKeyID(of: record) == dataKey.id)
+        #expect(try RecordEnvelope.open(record, with: dataKey, context: context(.actor(alice), "entry-1")) == plaintext)
+    }
+
+    @Test("the layout is version, data key id, nonce, ciphertext and tag, as docs/record-format.md says")
+    func layout() throws {
+        let record = try RecordEnvelope.seal(Array("hi".utf8), with: dataKey, context: context(.shared, "e"))
+        #expect(Array(record[1..<17]) == dataKey.id.bytes)
+        // Two seals of the same input differ only from the random nonce on.
+        let again = try RecordEnvelope.seal(Array("hi".utf8), with: dataKey, context: context(.shared, "e"))
+        #expect(record[0..<17] == again[0..<17])
+        #expect(record[17..<41] != again[17..<41])
+    }
+
+    @Test("a record moved to another entry or owner does not open")
+    func contextBinding() throws {
+        let record = try RecordEnvelope.seal(Array("secret prompt".utf8), with: dataKey, context: context(.actor(alice), "entry-1"))
+        let others: [RecordContext] = [
+            context(.actor(alice), "entry-2"), context(.shared, "entry-1"), context(.actor(try ActorID("bob")), "entry-1"),
+            context(.actor(try ActorID("alicf")), "entry-1"), context(.actor(alice), "entry-1 "),
+        ]
+        for other in others {
+            let error = #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(record, with: dataKey, context: other) }
+            #expect(error?.code == .malformedRecord)
+        }
+        // The length prefixes keep owner and entry apart: "ab"+"c" is not "a"+"bc".
+        let ab = try RecordEnvelope.seal([1], with: dataKey, context: context(.actor(try ActorID("ab")), "c"))
+        #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(ab, with: dataKey, context: context(.actor(try ActorID("a")), "bc")) }
+    }
+
+    @Test("truncated, altered, wrong-key and wrong-version records fail cleanly")
+    func failures() throws {
+        let ctx = context(.shared, "entry")
+        let record = try RecordEnvelope.seal(pattern(100), with: dataKey, context: ctx)
+        for length in 0..<record.count {
+            #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(Array(record.prefix(length)), with: dataKey, context: ctx) }
+        }
+        for index in record.indices {
+            var altered = record
+            altered[index] ^= 0x01
+            let error = #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(altered, with: dataKey, context: ctx) }
+            #expect(error?.code == .malformedRecord)
+        }
+        let otherKey = DataKey(id: dataKey.id, key: .random(count: 32))
+        let wrongKey = #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(record, with: otherKey, context: ctx) }
+        #expect(wrongKey?.message.contains("authenticate") == true)
+        let otherID = #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(record, with: DataKey.generate(), context: ctx) }
+        #expect(otherID?.message == "record was sealed under another data key")
+        var future = record
+        future[0] = 2
+        let version = #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(future, with: dataKey, context: ctx) }
+        #expect(version?.message == "record has an unknown version")
+    }
+
+    @Test("the buffer API seals and opens in place without a second buffer")
+    func bufferAPI() throws {
+        let ctx = context(.shared, "entry")
+        let plaintext = pattern(1024)
+        var record = [UInt8](repeating: 0, count: plaintext.count + RecordEnvelope.overhead)
+        let written = try plaintext.withUnsafeBytes { input in
+            try record.withUnsafeMutableBytes { try RecordEnvelope.seal(input, into: $0, with: dataKey, context: ctx) }
+        }
+        #expect(written == record.count)
+        var opened = [UInt8](repeating: 0, count: plaintext.count)
+        let read = try record.withUnsafeBytes { input in
+            try opened.withUnsafeMutableBytes { try RecordEnvelope.open(input, into: $0, with: dataKey, context: ctx) }
+        }
+        #expect(read == plaintext.count && opened == plaintext)
+        var small = [UInt8](repeating: 0, count: 10)
+        #expect(throws: EnvelopeError.self) {
+            try plaintext.withUnsafeBytes { input in try small.withUnsafeMutableBytes { try RecordEnvelope.seal(input, into: $0, with: dataKey, context: ctx) } }
+        }
+    }
+
+    @Test("entry ids are 1 to 255 bytes")
+    func entryIDs() {
+        #expect(throws: EnvelopeError.self) { try RecordContext(owner: .shared, entryID: "") }
+        #expect(throws: EnvelopeError.self) { try RecordContext(owner: .shared, entryID: String(repeating: "x", count: 256)) }
+        #expect((try? RecordContext(owner: .shared, entryID: String(repeating: "x", count: 255))) != nil)
+    }
+
+    @Test("a data key wraps to an age file that any of its recipients unwraps")
+    func wrapping() throws {
+        let current = X25519Identity.generate()
+        let previous = X25519Identity.generate()
+        let wrapped = try dataKey.wrap(to: [current.recipient, previous.recipient])
+        #expect(wrapped.starts(with: Array("age-encryption.org/v1\n".utf8)))
+        for identity in [current, previous] {
+            let unwrapped = try DataKey.unwrap(wrapped, expectedID: dataKey.id, with: [identity])
+            #expect(unwrapped.id == dataKey.id)
+            let record = try RecordEnvelope.seal([9], with: dataKey, context: context(.shared, "e"))
+            #expect(try RecordEnvelope.open(record, with: unwrapped, context: context(.shared, "e")) == [9])
+        }
+        let stranger = #expect(throws: EnvelopeError.self) { try DataKey.unwrap(wrapped, with: [X25519Identity.generate()]) }
+        #expect(stranger?.code == .noIdentityMatched)
+        let misfiled = #expect(throws: EnvelopeError.self) { try DataKey.unwrap(wrapped, expectedID: .random(), with: [current]) }
+        #expect(misfiled?.code == .malformedRecord)
+        // An age file with another payload is not a data key.
+        let notAKey = try Age.encrypt([1, 2, 3], to: [current.recipient])
+        #expect(throws: EnvelopeError.self) { try DataKey.unwrap(notAKey, with: [current]) }
+        #expect(!String(describing: dataKey).contains("SecretBytes"))
+        #expect(String(describing: dataKey) == "DataKey(\(dataKey.id.hex))")
+    }
+
+    @Test("data key ids round-trip through hex and compare without allocation-heavy types")
+    func dataKeyIDs() {
+        let id = DataKeyID.random()
+        #expect(DataKeyID(hex: id.hex) == id)
+        #expect(id.hex.count == 32)
+        #expect(DataKeyID(hex: "zz") == nil)
+        #expect(DataKeyID(hex: String(repeating: "0", count: 31)) == nil)
+    }
+}
