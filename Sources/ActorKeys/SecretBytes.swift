@@ -78,6 +78,14 @@ extension SecretBytes: CustomStringConvertible, CustomDebugStringConvertible, Cu
     public var customMirror: Mirror { Mirror(self, children: ["count": count]) }
 }
 
+extension SecretBytes {
+    /// Zeroes memory that held secret material and is about to be released (libsodium's
+    /// `sodium_memzero`, which the compiler cannot optimize away).
+    public static func zero(_ buffer: UnsafeMutableRawBufferPointer) {
+        if let base = buffer.baseAddress { sodium_memzero(base, buffer.count) }
+    }
+}
+
 /// Zeroes an array that held secret material, in place. Used for short-lived intermediates
 /// (decoded Bech32 groups, file contents) before they are released.
 func zeroize(_ bytes: inout [UInt8]) {

@@ -1,0 +1,53 @@
+import ArgumentParser
+
+/// The `actorkeys` command: it only lists the verbs, each of which lives in its own file.
+struct ActorKeysCommand: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "actorkeys",
+        abstract: "Per-actor age keys and envelope encryption for ledgers.",
+        discussion: """
+            keygen, encrypt and decrypt read and write standard age files (age-encryption.org/v1): \
+            anything they produce opens with age(1), and the other way round.
+
+            Exit codes: 0 success, 1 operation failed, 2 usage error, 3 not found, 4 conflict, \
+            5 permission denied. Errors are one line on stderr starting with "error: ".
+            """,
+        version: version,
+        subcommands: [Keygen.self, Encrypt.self, Decrypt.self, Admin.self]
+    )
+}
+
+@main
+enum Entry {
+    static func main() async {
+        do {
+            var command = try ActorKeysCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            Entry.exit(reporting: error)
+        }
+    }
+
+    /// Prints help and version requests to stdout, and every error as one `error:` line on
+    /// stderr, then exits with the code of DESIGN.md.
+    static func exit(reporting error: Error) -> Never {
+        if let failure = error as? CLIError {
+            Console.error(failure.message)
+            terminate(failure.exitCode)
+        }
+        let code = ActorKeysCommand.exitCode(for: error)
+        if code == .success {
+            print(ActorKeysCommand.fullMessage(for: error))
+            terminate(0)
+        }
+        let failure = CLIError(error)
+        Console.error(failure.message)
+        terminate(failure.exitCode)
+    }
+}
