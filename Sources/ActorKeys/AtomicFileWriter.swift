@@ -75,6 +75,12 @@ public final class AtomicFileWriter {
             }
             unlink(temporary)
         case .replace:
+            // Only a regular file is ever replaced: renaming over a device (/dev/null), a FIFO,
+            // a directory or a symlink would swap out something that is not ours to replace.
+            var status = stat()
+            if lstat(destination, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
+                throw ActorKeysError(.writeFailed, "cannot replace \(destination): not a regular file")
+            }
             guard rename(temporary, destination) == 0 else {
                 throw ActorKeysError(.writeFailed, "cannot replace \(destination): \(FilePath.describe(errno))")
             }

@@ -17,13 +17,15 @@ final class OutputTarget: ByteSink {
 
     /// `nil` or `-` is standard output. An existing destination that is not a regular file
     /// (`/dev/null`, a FIFO, a terminal) is written to directly: there is nothing to rename.
-    init(path: String?, mode: mode_t = 0o666) throws(CLIError) {
-        guard let path, path != "-" else {
+    init(path requested: String?, mode: mode_t = 0o666) throws(CLIError) {
+        guard let requested, requested != "-" else {
             stream = FileDescriptorSink(descriptor: 1, name: "standard output")
             ownsStream = false
             file = nil
             return
         }
+        // A symlink is followed, as age does: the file it points to is what gets written.
+        let path = Self.resolvingSymlink(requested)
         var status = stat()
         if stat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG, (status.st_mode & S_IFMT) != S_IFDIR {
             let descriptor = open(path, O_WRONLY | O_CLOEXEC)
@@ -41,6 +43,13 @@ final class OutputTarget: ByteSink {
             throw CLIError(error)
         }
         if let temporary = file?.temporaryPath { InterruptCleanup.register(temporary) }
+    }
+
+    private static func resolvingSymlink(_ path: String) -> String {
+        var status = stat()
+        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Whether the output is a stream (standard output or a device) rather than a new file.

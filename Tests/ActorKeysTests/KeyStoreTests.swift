@@ -126,6 +126,29 @@ struct KeyStoreTests {
         }
     }
 
+    @Test("replacing never renames over something that is not a regular file")
+    func replaceOnlyRegularFiles() throws {
+        let home = TemporaryDirectory()
+        let fifo = home.file("fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let target = home.file("target")
+        home.write([1], to: target)
+        let link = home.file("link")
+        #expect(symlink(target, link) == 0)
+        for destination in [fifo, link, home.path] {
+            let writer = try AtomicFileWriter(destination: destination, mode: 0o600)
+            try writer.write([9, 9])
+            let error = #expect(throws: ActorKeysError.self) { try writer.commit(.replace) }
+            #expect(error?.message.contains("not a regular file") == true)
+            writer.discard()
+        }
+        var status = stat()
+        #expect(lstat(fifo, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO)
+        #expect(lstat(link, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK)
+        #expect(home.bytes(of: target) == [1])
+        #expect(Set(home.entries()) == ["fifo", "target", "link"])
+    }
+
     @Test("concurrent generation of the same name: exactly one wins, the rest conflict")
     func concurrentGenerate() async throws {
         let home = TemporaryDirectory()

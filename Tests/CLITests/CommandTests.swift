@@ -161,6 +161,36 @@ struct CommandTests {
         return (process.terminationStatus, peak)
     }
 
+    @Test("-o to a FIFO streams into it; -o to a symlink writes the file it points to")
+    func specialOutputs() throws {
+        let directory = TemporaryDirectory()
+        let key = directory.file("key.txt")
+        _ = try actorkeys("keygen", "-o", key)
+        let recipient = try actorkeys("keygen", "-y", key).stdoutText.trimmingCharacters(in: .newlines)
+        let encrypted = directory.file("c.age")
+        directory.write(try actorkeys("encrypt", "-r", recipient, input: pattern(100_000)).stdout, to: encrypted)
+
+        let fifo = directory.file("fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/sh")
+        reader.arguments = ["-c", "cat \(fifo) > \(directory.file("from-fifo"))"]
+        try reader.run()
+        #expect(try actorkeys("decrypt", "-i", key, "-o", fifo, encrypted).status == 0)
+        reader.waitUntilExit()
+        #expect(directory.bytes(of: directory.file("from-fifo")) == pattern(100_000))
+        var status = stat()
+        #expect(lstat(fifo, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO)
+
+        let target = directory.file("target")
+        directory.write([1], to: target)
+        let link = directory.file("link")
+        #expect(symlink(target, link) == 0)
+        #expect(try actorkeys("decrypt", "-i", key, "-o", link, encrypted).status == 0)
+        #expect(lstat(link, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK)
+        #expect(directory.bytes(of: target) == pattern(100_000))
+    }
+
     @Test("an interrupted encryption leaves neither the output nor a temporary file")
     func interrupt() throws {
         let directory = TemporaryDirectory()
