@@ -1,7 +1,6 @@
 import ActorKeys
 import ArgumentParser
 import Envelope
-import Foundation
 
 /// CLIError is the CLI's one error type: a message for stderr and the exit code of DESIGN.md.
 struct CLIError: Error {
@@ -39,12 +38,18 @@ struct CLIError: Error {
         default:
             // Argument parsing and validation: the parser's message, on one line.
             var message = ActorKeysCommand.message(for: error)
-                .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }
                 .filter { !$0.isEmpty }.joined(separator: "; ")
             // validate() speaks in sentences; error lines, like age's, carry no final period.
             if message.hasSuffix(".") { message.removeLast() }
             let code = ActorKeysCommand.exitCode(for: error)
             self.init(code == .validationFailure || code.rawValue == 64 ? .usage : .failed, message.isEmpty ? "\(error)" : message)
         }
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 /// HomeOptions are the options shared by the commands that work in an actorkeys home folder.
 struct HomeOptions: ParsableArguments {
