@@ -54,7 +54,7 @@ public enum Age {
     /// Encrypts bytes in memory.
     public static func encrypt(_ plaintext: [UInt8], to recipients: [any Recipient], format: Format = .binary) throws(EnvelopeError) -> [UInt8] {
         var source = BytesSource(plaintext)
-        var sink = BytesSink(reservingCapacity: plaintext.count + 256)
+        var sink = BytesSink(reservingCapacity: encryptedSizeEstimate(plaintext.count, recipients: recipients.count, format: format))
         try encrypt(from: &source, to: &sink, recipients: recipients, format: format)
         return sink.bytes
     }
@@ -65,6 +65,16 @@ public enum Age {
         var sink = BytesSink(reservingCapacity: ciphertext.count)
         try decrypt(from: &source, to: &sink, identities: identities, format: format)
         return sink.bytes
+    }
+
+    /// An upper estimate of the encrypted size, so an in-memory result is allocated once: the
+    /// header (about 120 bytes per X25519 stanza), the nonce, a tag per chunk, and armor's 4/3
+    /// plus a newline every 64 columns.
+    static func encryptedSizeEstimate(_ count: Int, recipients: Int, format: Format) -> Int {
+        let binary = 64 + 160 * max(1, recipients) + Stream.nonceLength + count + (count / Stream.chunkSize + 1) * 16
+        guard format == .armored else { return binary }
+        let encoded = (binary + 2) / 3 * 4
+        return encoded + encoded / Armor.columns + 2 * Armor.beginLine.utf8.count + 8
     }
 
     /// Reads the stanzas of a file's header without decrypting anything, to learn how it was
