@@ -44,14 +44,9 @@ public final class AtomicFileWriter {
 
     /// Appends `bytes`, retrying short writes and interrupted calls.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(ActorKeysError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = posixWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw ActorKeysError(.writeFailed, "cannot write \(destination): \(FilePath.describe(errno))")
-            }
-            offset += written
+        let failure = FilePath.writeAll(descriptor, bytes)
+        guard failure == 0 else {
+            throw ActorKeysError(.writeFailed, "cannot write \(destination): \(FilePath.describe(failure))")
         }
     }
 
@@ -107,8 +102,4 @@ extension SecretBytes {
     static func randomPublicBytes(_ count: Int) -> [UInt8] {
         SecretBytes.random(count: count).withUnsafeBytes { Array($0) }
     }
-}
-
-private func posixWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, bytes, count)
 }

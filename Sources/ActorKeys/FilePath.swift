@@ -82,6 +82,21 @@ public enum FilePath {
         return SecretBytes(copying: UnsafeRawBufferPointer(rebasing: scratch[0..<total]))
     }
 
+    /// Writes all of `bytes` to `descriptor`, retrying short writes and interrupted calls.
+    /// Returns 0, or the errno of the failure.
+    public static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return 0
+    }
+
     /// fsyncs a directory so a new or renamed entry survives a crash. Best effort: some file
     /// systems refuse to sync directories, and the file itself is already durable.
     static func syncDirectory(_ path: String) {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ActorKeys
 
 /// ByteSource is where encryption and decryption read from: a file, a pipe, memory.
 public protocol ByteSource {
@@ -97,17 +98,11 @@ public struct FileDescriptorSink: ByteSink {
     }
 
     public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(EnvelopeError) {
-        var offset = 0
-        while offset < bytes.count {
-            let count = posixWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw EnvelopeError(.io, "cannot write \(name): \(String(cString: strerror(errno)).lowercased())")
-            }
-            offset += count
+        let failure = FilePath.writeAll(descriptor, bytes)
+        guard failure == 0 else {
+            throw EnvelopeError(.io, "cannot write \(name): \(String(cString: strerror(failure)).lowercased())")
         }
     }
 }
 
 private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }
-private func posixWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }

@@ -23,11 +23,8 @@ struct CommandTests {
     @Test("a wrong key, garbage or a truncated file: exit 1, one error line, no output file")
     func decryptFailures() throws {
         let directory = TemporaryDirectory()
-        let key = directory.file("key.txt")
-        let other = directory.file("other.txt")
-        _ = try actorkeys("keygen", "-o", key)
-        _ = try actorkeys("keygen", "-o", other)
-        let recipient = try actorkeys("keygen", "-y", key).stdoutText.trimmingCharacters(in: .newlines)
+        let (key, recipient) = try newKey(in: directory)
+        let other = try newKey(in: directory, named: "other.txt").path
         let encrypted = try actorkeys("encrypt", "-r", recipient, input: pattern(200_000)).stdout
         let out = directory.file("out")
         let cases: [(String, [UInt8], String)] = [
@@ -61,9 +58,7 @@ struct CommandTests {
     @Test("usage errors exit 2 with one line; a missing input exits 3")
     func usageErrors() throws {
         let directory = TemporaryDirectory()
-        let key = directory.file("key.txt")
-        _ = try actorkeys("keygen", "-o", key)
-        let recipient = try actorkeys("keygen", "-y", key).stdoutText.trimmingCharacters(in: .newlines)
+        let (_, recipient) = try newKey(in: directory)
         let cases: [([String], Int32)] = [
             (["encrypt"], 2),
             (["encrypt", "-p", "-r", recipient], 2),
@@ -86,9 +81,7 @@ struct CommandTests {
     @Test("decrypting without -i explains what is missing; a passphrase file with -i says so")
     func identityExplanations() throws {
         let directory = TemporaryDirectory()
-        let key = directory.file("key.txt")
-        _ = try actorkeys("keygen", "-o", key)
-        let recipient = try actorkeys("keygen", "-y", key).stdoutText.trimmingCharacters(in: .newlines)
+        let (key, recipient) = try newKey(in: directory)
         let keyed = try actorkeys("encrypt", "-r", recipient, input: [1]).stdout
         let result = try actorkeys("decrypt", input: keyed)
         #expect(result.status == 2)
@@ -109,9 +102,7 @@ struct CommandTests {
     @Test("binary output is refused on a terminal unless forced or armored")
     func terminalRefusal() throws {
         let directory = TemporaryDirectory()
-        let key = directory.file("key.txt")
-        _ = try actorkeys("keygen", "-o", key)
-        let recipient = try actorkeys("keygen", "-y", key).stdoutText.trimmingCharacters(in: .newlines)
+        let (_, recipient) = try newKey(in: directory)
         let refused = try inTerminal("echo hi | \(Tools.actorkeys) encrypt -r \(recipient)", typed: "", directory: directory.path)
         #expect(refused.status == 2)
         #expect(refused.stdoutText.contains("refusing to output binary to the terminal"))
@@ -123,9 +114,7 @@ struct CommandTests {
     @Test("memory stays bounded while streaming 256 MiB through encrypt and decrypt")
     func boundedMemory() throws {
         let directory = TemporaryDirectory()
-        let key = directory.file("key.txt")
-        _ = try actorkeys("keygen", "-o", key)
-        let recipient = try actorkeys("keygen", "-y", key).stdoutText.trimmingCharacters(in: .newlines)
+        let (key, recipient) = try newKey(in: directory)
         let big = directory.file("big")
         _ = FileManager.default.createFile(atPath: big, contents: nil)
         #expect(truncate(big, 256 * 1024 * 1024) == 0)
@@ -164,9 +153,7 @@ struct CommandTests {
     @Test("-o to a FIFO streams into it; -o to a symlink writes the file it points to")
     func specialOutputs() throws {
         let directory = TemporaryDirectory()
-        let key = directory.file("key.txt")
-        _ = try actorkeys("keygen", "-o", key)
-        let recipient = try actorkeys("keygen", "-y", key).stdoutText.trimmingCharacters(in: .newlines)
+        let (key, recipient) = try newKey(in: directory)
         let encrypted = directory.file("c.age")
         directory.write(try actorkeys("encrypt", "-r", recipient, input: pattern(100_000)).stdout, to: encrypted)
 
@@ -194,9 +181,7 @@ struct CommandTests {
     @Test("an interrupted encryption leaves neither the output nor a temporary file")
     func interrupt() throws {
         let directory = TemporaryDirectory()
-        let key = directory.file("key.txt")
-        _ = try actorkeys("keygen", "-o", key)
-        let recipient = try actorkeys("keygen", "-y", key).stdoutText.trimmingCharacters(in: .newlines)
+        let (_, recipient) = try newKey(in: directory)
         let fifo = directory.file("fifo")
         #expect(mkfifo(fifo, 0o600) == 0)
         let process = Process()
