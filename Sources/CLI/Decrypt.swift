@@ -25,6 +25,21 @@ extension ActorKeysCommand {
         @Argument(help: ArgumentHelp("The file to decrypt (default: standard input).", valueName: "INPUT"))
         var input: String?
 
+        // Accepted only to explain, as age(1) does, that decryption needs neither.
+        @Flag(name: [.customShort("p"), .customLong("passphrase")], help: .hidden)
+        var passphrase = false
+        @Flag(name: [.customShort("a"), .customLong("armor")], help: .hidden)
+        var armor = false
+
+        func validate() throws {
+            if passphrase {
+                throw ValidationError("-p/--passphrase can't be used with decrypt: passphrase-encrypted files are detected automatically.")
+            }
+            if armor {
+                throw ValidationError("-a/--armor can't be used with decrypt: armored files are detected automatically.")
+            }
+        }
+
         func run() async throws {
             var stdin = StandardInputUse()
             if input == nil || input == "-" { try stdin.claim("input") }

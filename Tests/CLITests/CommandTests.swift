@@ -68,6 +68,8 @@ struct CommandTests {
             (["decrypt", "-i", "-"], 2),  // standard input for both the identity and the input
             (["encrypt", "-r", recipient, directory.file("missing")], 3),
             (["decrypt", "-i", directory.file("missing")], 3),
+            (["decrypt", "-p"], 2),
+            (["decrypt", "-a"], 2),
             (["encrypt", "-r", "age1notarecipient"], 1),
             (["encrypt", "-r", "ssh-ed25519 AAAA"], 1),
         ]
