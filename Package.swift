@@ -1,14 +1,16 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Module direction (see DESIGN.md): ActorKeys → Envelope → CLI. The C modules are thin
-// system-library targets, imported `internal`ly and never exported.
+// Module direction (see DESIGN.md): ActorKeys → Envelope → Registry → Ledger → Admin → CLI.
+// The C modules are thin system-library targets, imported `internal`ly and never exported.
 let package = Package(
     name: "actorkeys",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ActorKeys", targets: ["ActorKeys"]),
         .library(name: "Envelope", targets: ["Envelope"]),
+        .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
         .executable(name: "actorkeys", targets: ["CLI"]),
     ],
     dependencies: [
@@ -25,8 +27,20 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPostgres",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .target(name: "ActorKeys", dependencies: ["CSodium"]),
         .target(name: "Envelope", dependencies: ["ActorKeys", "CSodium", "COpenSSL"]),
+        .target(name: "Registry", dependencies: ["ActorKeys", "Envelope"]),
+        .target(name: "Ledger", dependencies: ["ActorKeys", "Envelope", "Registry", "CSQLite", "CPostgres"]),
         .executableTarget(
             name: "CLI",
             dependencies: [
@@ -38,6 +52,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ActorKeysTests", dependencies: ["ActorKeys", "TestSupport"]),
         .testTarget(name: "EnvelopeTests", dependencies: ["Envelope", "ActorKeys", "TestSupport"]),
+        // The registry is tested on the real stores (SQLite, PostgreSQL), not on a fake.
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Ledger", "Envelope", "ActorKeys", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Envelope", "ActorKeys", "TestSupport"]),
     ]
 )

@@ -97,6 +97,44 @@ public enum FilePath {
         return 0
     }
 
+    /// Overwrites a regular file with zeros, syncs it, and unlinks it. Missing files are fine.
+    public static func eraseFile(_ path: String) throws(ActorKeysError) {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        if (status.st_mode & S_IFMT) == S_IFREG {
+            let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+            if fd >= 0 {
+                let zeros = [UInt8](repeating: 0, count: 4096)
+                var remaining = Int(status.st_size)
+                while remaining > 0 {
+                    let chunk = min(remaining, zeros.count)
+                    let failure = zeros.withUnsafeBytes { writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<chunk])) }
+                    if failure != 0 { break }
+                    remaining -= chunk
+                }
+                fsync(fd)
+                close(fd)
+            }
+        }
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw ActorKeysError(.writeFailed, "cannot remove \(path): \(describe(errno))")
+        }
+    }
+
+    /// The names in a directory, without `.` and `..`; nil when it cannot be read.
+    public static func entries(of directory: String) -> [String]? {
+        guard let stream = opendir(directory) else { return nil }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     /// fsyncs a directory so a new or renamed entry survives a crash. Best effort: some file
     /// systems refuse to sync directories, and the file itself is already durable.
     static func syncDirectory(_ path: String) {

@@ -95,26 +95,59 @@ public enum RecipientsFile {
     }
 }
 
-/// Timestamp is a UTC wall-clock time in whole seconds, rendered as RFC 3339.
+/// Timestamp is a UTC wall-clock time in milliseconds, rendered as RFC 3339.
 public struct Timestamp: Sendable, Hashable, Comparable, Codable {
-    public let secondsSinceEpoch: Int64
+    public let millisecondsSinceEpoch: Int64
 
-    public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
+    public init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
 
-    public static func now() -> Timestamp { Timestamp(secondsSinceEpoch: Int64(time(nil))) }
+    public static func now() -> Timestamp {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Timestamp(millisecondsSinceEpoch: Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000)
+    }
 
-    /// `2006-01-02T15:04:05Z`.
-    public var rfc3339: String {
+    public var secondsSinceEpoch: Int64 { millisecondsSinceEpoch / 1000 }
+
+    /// `2006-01-02T15:04:05Z`, as age-keygen writes it.
+    public var rfc3339: String { format(milliseconds: false) }
+
+    /// `2006-01-02T15:04:05.123Z`.
+    public var rfc3339Milliseconds: String { format(milliseconds: true) }
+
+    /// Parses `2006-01-02T15:04:05Z` or `2006-01-02T15:04:05.123Z` (UTC only).
+    public init?(rfc3339 text: String) {
+        let parts = text.utf8.split(omittingEmptySubsequences: false) { "-T:.Z".utf8.contains($0) }.map { Int(String(decoding: $0, as: UTF8.self)) }
+        guard text.hasSuffix("Z"), parts.count == 7 || parts.count == 8,
+              let year = parts[0], let month = parts[1], let day = parts[2], let hour = parts[3], let minute = parts[4], let second = parts[5],
+              (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+        else { return nil }
+        let fraction = parts.count == 8 ? parts[6] : 0
+        guard let fraction, fraction < 1000 else { return nil }
+        var fields = tm()
+        fields.tm_year = Int32(year - 1900)
+        fields.tm_mon = Int32(month - 1)
+        fields.tm_mday = Int32(day)
+        fields.tm_hour = Int32(hour)
+        fields.tm_min = Int32(minute)
+        fields.tm_sec = Int32(second)
+        let seconds = timegm(&fields)
+        guard seconds >= 0 else { return nil }
+        millisecondsSinceEpoch = Int64(seconds) * 1000 + Int64(fraction)
+    }
+
+    private func format(milliseconds: Bool) -> String {
         var seconds = time_t(secondsSinceEpoch)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
+        func pad(_ value: Int, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
+        let fraction = milliseconds ? "." + pad(Int(millisecondsSinceEpoch % 1000), 3) : ""
+        return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
+            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2))\(fraction)Z"
     }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch }
 }

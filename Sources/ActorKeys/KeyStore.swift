@@ -15,6 +15,14 @@ public struct GeneratedKey: Sendable, Hashable {
     public let recipientPath: String
     public let recipient: X25519Recipient
 
+    public init(owner: Owner, name: KeyName, identityPath: String, recipientPath: String, recipient: X25519Recipient) {
+        self.owner = owner
+        self.name = name
+        self.identityPath = identityPath
+        self.recipientPath = recipientPath
+        self.recipient = recipient
+    }
+
     public var fingerprint: Fingerprint { recipient.fingerprint }
 }
 
@@ -102,6 +110,24 @@ public struct KeyStore: Sendable {
             throw ActorKeysError(.malformedIdentity, "\(path): expected exactly one identity, found \(identities.count)")
         }
         return identities[0]
+    }
+
+    /// Erases a version's files: the identity is overwritten with zeros and synced before it is
+    /// unlinked (best effort: file systems may keep old blocks), then the recipient file goes.
+    /// A file already gone is not an error.
+    public func erase(owner: Owner, name: KeyName) throws(ActorKeysError) {
+        try FilePath.eraseFile(identityPath(for: owner, name: name))
+        try FilePath.eraseFile(recipientPath(for: owner, name: name))
+        FilePath.syncDirectory(directory(for: owner))
+    }
+
+    /// Erases every file of an actor's folder, then the folder.
+    public func eraseAll(of actor: ActorID) throws(ActorKeysError) {
+        let folder = directory(for: .actor(actor))
+        guard let entries = FilePath.entries(of: folder) else { return }
+        for entry in entries { try FilePath.eraseFile(FilePath.join(folder, entry)) }
+        rmdir(folder)
+        FilePath.syncDirectory(FilePath.join(directory, "actors"))
     }
 
     private func conflict(name: KeyName, owner: Owner, path: String, forced: Bool) -> ActorKeysError {

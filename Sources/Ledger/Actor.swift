@@ -1,0 +1,48 @@
+import ActorKeys
+
+/// KeyPolicy says when an actor gets its own key.
+public enum KeyPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A key is made at enrollment; the actor's rows are sealed under it from the start.
+    case auto
+    /// No key until the actor opts in (`key create`); until then its rows use the shared key.
+    case optIn = "opt-in"
+}
+
+/// Permissions are per actor and default to deny.
+public struct Permissions: Sendable, Hashable, Codable {
+    public var isAdmin: Bool
+    public var canRotateEncryptionKey: Bool
+    public var canShred: Bool
+
+    public init(isAdmin: Bool = false, canRotateEncryptionKey: Bool = false, canShred: Bool = false) {
+        self.isAdmin = isAdmin
+        self.canRotateEncryptionKey = canRotateEncryptionKey
+        self.canShred = canShred
+    }
+
+    public static let none = Permissions()
+    public static let all = Permissions(isAdmin: true, canRotateEncryptionKey: true, canShred: true)
+
+    /// Whether any permission is granted at all.
+    public var isEmpty: Bool { !isAdmin && !canRotateEncryptionKey && !canShred }
+}
+
+/// Actor is anyone or anything that writes to the ledger.
+public struct Actor: Sendable, Hashable {
+    public let id: ActorID
+    public let keyPolicy: KeyPolicy
+    public let permissions: Permissions
+    public let createdAt: Timestamp
+    /// Set once the actor's keys were erased.
+    public let shreddedAt: Timestamp?
+
+    public init(id: ActorID, keyPolicy: KeyPolicy, permissions: Permissions, createdAt: Timestamp, shreddedAt: Timestamp?) {
+        self.id = id
+        self.keyPolicy = keyPolicy
+        self.permissions = permissions
+        self.createdAt = createdAt
+        self.shreddedAt = shreddedAt
+    }
+
+    public var isShredded: Bool { shreddedAt != nil }
+}

@@ -1,0 +1,110 @@
+import ActorKeys
+import Envelope
+import Registry
+
+/// EncryptedLedger is the ledger API: append entries (sealed per actor or under the shared key,
+/// or in plaintext), read them back whatever their protection, list them.
+///
+/// An entry is sealed under its writer's own key when the writer has an active key, under the
+/// shared key otherwise (an opt-in actor that has not opted in). Reads work on a mixed ledger:
+/// plaintext rows, shared-key rows, per-actor rows under the active or older key versions, and
+/// rows of shredded actors, which fail with `.shredded`.
+public final class EncryptedLedger: Sendable {
+    public let store: LedgerStore
+    public let registry: EncryptorRegistry
+
+    public init(store: LedgerStore, registry: EncryptorRegistry) {
+        self.store = store
+        self.registry = registry
+    }
+
+    /// Appends one entry; returns its id.
+    public func append(_ entry: NewEntry) async throws(LedgerError) -> EntryID {
+        try await append([entry])[0]
+    }
+
+    /// Appends entries in one transaction; returns their ids in order.
+    public func append(_ entries: [NewEntry]) async throws(LedgerError) -> [EntryID] {
+        guard !entries.isEmpty else { return [] }
+        let writers = try await store.actors(Set(entries.map(\.actor)))
+        for entry in entries {
+            guard let writer = writers[entry.actor] else { throw LedgerError(.notFound, "actor \(entry.actor) does not exist") }
+            guard !writer.isShredded else { throw LedgerError(.conflict, "actor \(entry.actor) was shredded and cannot write") }
+        }
+        let ids = entries.map { _ in EntryID.generate() }
+        let now = Timestamp.now()
+        // A data key erased between sealing and inserting (a concurrent re-encryption or shred)
+        // makes the insert fail; sealing again picks a fresh key.
+        for attempt in 1...3 {
+            var stored: [StoredEntry] = []
+            stored.reserveCapacity(entries.count)
+            for (entry, id) in zip(entries, ids) {
+                stored.append(try await seal(entry, id: id, at: now))
+            }
+            do {
+                try await store.insert(stored)
+                return ids
+            } catch {
+                guard error == LedgerStore.dataKeyErased, attempt < 3 else { throw error }
+                for owner in Set(stored.compactMap(\.protection.owner)) { registry.evict(owner) }
+            }
+        }
+        throw LedgerStore.dataKeyErased
+    }
+
+    private func seal(_ entry: NewEntry, id: EntryID, at time: Timestamp) async throws(LedgerError) -> StoredEntry {
+        guard entry.encrypt else {
+            return StoredEntry(id: id, actor: entry.actor, kind: entry.kind, createdAt: time, protection: .plaintext, dataKey: nil, format: entry.format, payload: entry.payload)
+        }
+        let protection = try await protection(for: entry.actor)
+        let sealed: (record: [UInt8], dataKey: DataKeyID)
+        do {
+            sealed = try await registry.seal(entry.payload, owner: protection.owner!, entryID: id.rawValue)
+        } catch {
+            throw LedgerError(.database, "cannot seal entry \(id): \(error.message)")
+        }
+        return StoredEntry(id: id, actor: entry.actor, kind: entry.kind, createdAt: time, protection: protection, dataKey: sealed.dataKey, format: entry.format, payload: sealed.record)
+    }
+
+    /// Whose key seals the writer's entries: its own when it has an active one.
+    public func protection(for writer: ActorID) async throws(LedgerError) -> Protection {
+        do {
+            return try await registry.hasActiveKey(.actor(writer)) ? .actor(writer) : .shared
+        } catch {
+            throw LedgerError(.database, error.message)
+        }
+    }
+
+    /// Reads an entry and opens its payload.
+    public func read(_ id: EntryID) async throws(LedgerError) -> ReadEntry {
+        guard let (entry, stored) = try await store.entry(id) else { throw LedgerError(.notFound, "entry \(id) does not exist") }
+        return ReadEntry(entry: entry, payload: try await open(entry, stored))
+    }
+
+    /// Opens a stored payload of `entry`.
+    public func open(_ entry: LedgerEntry, _ stored: [UInt8]) async throws(LedgerError) -> [UInt8] {
+        guard let owner = entry.protection.owner else { return stored }
+        do {
+            return try await registry.open(stored, owner: owner, entryID: entry.id.rawValue)
+        } catch {
+            throw try await explain(error, entry: entry, owner: owner)
+        }
+    }
+
+    /// Turns a registry failure into what the reader needs to know, above all "shredded".
+    private func explain(_ error: RegistryError, entry: LedgerEntry, owner: Owner) async throws(LedgerError) -> LedgerError {
+        if case .actor(let id) = owner, let actor = try await store.actor(id), actor.isShredded {
+            return LedgerError(.shredded, "entry \(entry.id) cannot be read: its owner \(id) was shredded")
+        }
+        switch error.code {
+        case .erased: return LedgerError(.corrupt, "entry \(entry.id) is under erased data key \(entry.dataKey.map(\.hex) ?? "?")")
+        case .malformedRecord, .wrongOwner, .unknownDataKey: return LedgerError(.corrupt, "entry \(entry.id): \(error.message)")
+        default: return LedgerError(.database, "entry \(entry.id): \(error.message)")
+        }
+    }
+
+    /// Entries in order, optionally of one writer, after a sequence number.
+    public func list(actor: ActorID? = nil, after sequence: Int64 = 0, limit: Int = 100) async throws(LedgerError) -> [LedgerEntry] {
+        try await store.entries(actor: actor, after: sequence, limit: limit)
+    }
+}

@@ -1,0 +1,137 @@
+import ActorKeys
+import Envelope
+import Registry
+
+extension LedgerStore {
+    static let dataKeyColumns = "id, actor_id, wrapped, fingerprints, state, created_at"
+
+    static func dataKey(from row: SQLRow) throws(LedgerError) -> StoredDataKey {
+        guard let id = DataKeyID(hex: try row.string(0)) else { throw LedgerError(.corrupt, "stored data key id is invalid") }
+        guard let state = DataKeyState(rawValue: try row.string(4)) else { throw LedgerError(.corrupt, "unknown data key state") }
+        let fingerprints = try row.string(3).split(separator: " ").compactMap { Fingerprint(hex: String($0)) }
+        return StoredDataKey(
+            id: id, owner: try Owner(column: try row.optionalString(1)), wrapped: try row.optionalBlob(2),
+            fingerprints: fingerprints, state: state, createdAt: Timestamp(column: try row.int64(5)))
+    }
+
+    /// The error of a data key wrapped only to destroyed key versions (a stale keyring).
+    public static let wrappedToDestroyedKeys = LedgerError(.conflict, "the data key is wrapped only to destroyed key versions")
+
+    /// Stores a new data key. The key versions it is wrapped to are locked for the transaction and
+    /// at least one must still be alive: a concurrent `retire` waits, or this fails with
+    /// `wrappedToDestroyedKeys`, so no data key ever depends on an erased identity alone.
+    static func insertDataKey(_ key: StoredDataKey, on connection: SQLConnection) throws(LedgerError) {
+        try connection.transaction { () throws(LedgerError) in
+            let placeholders = (0..<key.fingerprints.count).map { "$\($0 + 2)" }.joined(separator: ", ")
+            let lock = connection.dialect == .postgres ? " FOR SHARE" : ""
+            let live = key.fingerprints.isEmpty ? [] : try connection.query(
+                "SELECT version FROM actor_keys WHERE COALESCE(actor_id, '') = $1 AND fingerprint IN (\(placeholders)) AND state <> 'destroyed'\(lock)",
+                [.text(key.owner.key)] + key.fingerprints.map { .text($0.hex) })
+            guard !live.isEmpty else { throw wrappedToDestroyedKeys }
+            try insertDataKeyRow(key, on: connection)
+        }
+    }
+
+    static func insertDataKeyRow(_ key: StoredDataKey, on connection: SQLConnection) throws(LedgerError) {
+        try connection.execute(
+            "INSERT INTO data_keys (id, actor_id, wrapped, fingerprints, state, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            .text(key.id.hex), key.owner.column, key.wrapped.map(SQLValue.blob) ?? .null,
+            .text(key.fingerprints.map(\.hex).joined(separator: " ")), .text(key.state.rawValue), key.createdAt.column)
+    }
+
+    static func dataKey(_ id: DataKeyID, on connection: SQLConnection) throws(LedgerError) -> StoredDataKey? {
+        try connection.queryRow("SELECT \(dataKeyColumns) FROM data_keys WHERE id = $1", .text(id.hex)).map(dataKey(from:))
+    }
+
+    /// Every data key of `owner`, oldest first.
+    public func dataKeys(of owner: Owner) async throws(LedgerError) -> [StoredDataKey] {
+        try await pool.read { connection throws(LedgerError) in
+            try connection.query(
+                "SELECT \(Self.dataKeyColumns) FROM data_keys WHERE COALESCE(actor_id, '') = $1 ORDER BY created_at, id", .text(owner.key)
+            ).map(Self.dataKey(from:))
+        }
+    }
+
+    /// Replaces a data key's wrapped form (rewrap), provided it is still wrapped as `expected`
+    /// says: a concurrent rewrap of the same key makes this a no-op rather than a lost update.
+    public func rewrap(_ id: DataKeyID, from expected: [Fingerprint], to wrapped: [UInt8], fingerprints: [Fingerprint]) async throws(LedgerError) -> Bool {
+        try await pool.write { connection throws(LedgerError) in
+            try connection.execute(
+                "UPDATE data_keys SET wrapped = $2, fingerprints = $3 WHERE id = $1 AND fingerprints = $4 AND state <> 'erased'",
+                .text(id.hex), .blob(wrapped), .text(fingerprints.map(\.hex).joined(separator: " ")),
+                .text(expected.map(\.hex).joined(separator: " "))) == 1
+        }
+    }
+
+    /// Moves data keys of `owner` in `from` states to `to` (and records when they closed).
+    @discardableResult
+    public func setDataKeyState(owner: Owner, from: [DataKeyState], to state: DataKeyState) async throws(LedgerError) -> Int {
+        try await pool.write { connection throws(LedgerError) in
+            try Self.setDataKeyState(owner: owner, from: from, to: state, on: connection)
+        }
+    }
+
+    static func setDataKeyState(owner: Owner, from: [DataKeyState], to state: DataKeyState, on connection: SQLConnection) throws(LedgerError) -> Int {
+        let states = from.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let wrapped = state == .erased ? ", wrapped = NULL" : ""
+        return try connection.execute(
+            """
+            UPDATE data_keys SET state = $2, closed_at = COALESCE(closed_at, $3)\(wrapped)
+            WHERE COALESCE(actor_id, '') = $1 AND state IN (\(states))
+            """,
+            .text(owner.key), .text(state.rawValue), Timestamp.now().column)
+    }
+
+    /// Erases one data key's wrapped form.
+    public func erase(dataKey id: DataKeyID) async throws(LedgerError) {
+        _ = try await pool.write { connection throws(LedgerError) in
+            try connection.execute(
+                "UPDATE data_keys SET state = 'erased', wrapped = NULL, closed_at = COALESCE(closed_at, $2) WHERE id = $1",
+                .text(id.hex), Timestamp.now().column)
+        }
+    }
+}
+
+// MARK: - The registry's store
+
+extension LedgerStore: KeyMaterialStore {
+    public func keyring(for owner: Owner) async throws(RegistryError) -> Keyring {
+        try await bridge { () throws(LedgerError) in try await self.keyringOf(owner) }
+    }
+
+    public func dataKey(id: DataKeyID) async throws(RegistryError) -> StoredDataKey? {
+        try await bridge { () throws(LedgerError) in
+            try await self.pool.read { connection throws(LedgerError) in try Self.dataKey(id, on: connection) }
+        }
+    }
+
+    public func insertDataKey(_ key: StoredDataKey) async throws(RegistryError) {
+        try await bridge { () throws(LedgerError) in
+            try await self.pool.write { connection throws(LedgerError) in try Self.insertDataKey(key, on: connection) }
+        }
+    }
+
+    public func closeDataKey(id: DataKeyID, records: Int) async throws(RegistryError) {
+        _ = try await bridge { () throws(LedgerError) in
+            try await self.pool.write { connection throws(LedgerError) in
+                try connection.execute(
+                    "UPDATE data_keys SET state = 'closed', records = records + $2, closed_at = $3 WHERE id = $1 AND state = 'sealing'",
+                    .text(id.hex), .int(records), Timestamp.now().column)
+            }
+        }
+    }
+
+    public func keyChanges(since generation: Int64?) async throws(RegistryError) -> KeyChanges {
+        try await bridge { () throws(LedgerError) in
+            try await self.pool.read { connection throws(LedgerError) in try Self.keyChanges(since: generation, on: connection) }
+        }
+    }
+
+    private func bridge<Result>(_ body: () async throws(LedgerError) -> Result) async throws(RegistryError) -> Result {
+        do {
+            return try await body()
+        } catch {
+            throw RegistryError(.store, error.message)
+        }
+    }
+}

@@ -1,0 +1,339 @@
+import ActorKeys
+import Envelope
+import Synchronization
+
+/// EncryptorRegistry seals and opens records for every owner, caching what that needs: per
+/// owner the data key it seals with, the identities loaded from disk, and a bounded set of
+/// unwrapped data keys for opening.
+///
+/// - The hot path (a cache hit) takes one mutex for a dictionary lookup, never across I/O or
+///   crypto, so a rotation cannot hold it up.
+/// - A miss loads once: concurrent callers for the same owner or data key wait for one load.
+/// - `evict(_:)` drops an owner's sealing key, identities and data keys at once (their bytes are
+///   zeroed when the last reference goes). Rotations in other processes are picked up by
+///   `refresh()`, which `watch` runs on a timer and on store notifications.
+public final class EncryptorRegistry: Sendable {
+    private struct State {
+        var sealing: [Owner: SealingKey] = [:]
+        var minting: [Owner: Task<SealingKey, any Error>] = [:]
+        var identities: [Owner: [Fingerprint: X25519Identity]] = [:]
+        var opening: DataKeyCache
+        var loading: [DataKeyID: Task<DataKey, any Error>] = [:]
+        var generation: Int64?
+        /// Whether an owner has an active key, as last read from the store.
+        var hasActiveKey: [Owner: Bool] = [:]
+        /// Bumped by every eviction, so a load that started before it does not cache stale keys.
+        var epoch: [Owner: UInt64] = [:]
+    }
+
+    private let store: any KeyMaterialStore
+    private let keyStore: KeyStore
+    private let policy: DataKeyPolicy
+    private let state: Mutex<State>
+    private let counters = RegistryCounters()
+
+    public init(store: any KeyMaterialStore, keyStore: KeyStore, policy: DataKeyPolicy = .default) {
+        self.store = store
+        self.keyStore = keyStore
+        self.policy = policy
+        self.state = Mutex(State(opening: DataKeyCache(capacity: policy.openCacheCapacity)))
+    }
+
+    /// Cache hits and misses, for metrics.
+    public var statistics: RegistryStatistics { counters.snapshot }
+
+    // MARK: Sealing
+
+    /// Seals `plaintext` for `owner` and entry `entryID` into `output` (plaintext length +
+    /// `RecordEnvelope.overhead`); returns the record length and the data key used.
+    public func seal(
+        _ plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, owner: Owner, entryID: String
+    ) async throws(RegistryError) -> (length: Int, dataKey: DataKeyID) {
+        let context = try Self.context(owner, entryID)
+        let key = try await sealingKey(for: owner)
+        do {
+            let length = try RecordEnvelope.seal(plaintext, into: output, with: key.dataKey, context: context)
+            return (length, key.dataKey.id)
+        } catch {
+            throw RegistryError(.malformedRecord, error.message)
+        }
+    }
+
+    /// Seals `plaintext` into a new array.
+    public func seal(_ plaintext: [UInt8], owner: Owner, entryID: String) async throws(RegistryError) -> (record: [UInt8], dataKey: DataKeyID) {
+        let context = try Self.context(owner, entryID)
+        let key = try await sealingKey(for: owner)
+        do {
+            return (try RecordEnvelope.seal(plaintext, with: key.dataKey, context: context), key.dataKey.id)
+        } catch {
+            throw RegistryError(.malformedRecord, error.message)
+        }
+    }
+
+    /// The owner's sealing key with one record reserved: from the cache, or freshly minted.
+    private func sealingKey(for owner: Owner) async throws(RegistryError) -> SealingKey {
+        if let key = state.withLock({ $0.sealing[owner] }), key.reserve() {
+            counters.hit()
+            return key
+        }
+        counters.miss()
+        while true {
+            let task = state.withLock { state -> Task<SealingKey, any Error> in
+                if let running = state.minting[owner] { return running }
+                let exhausted = state.sealing[owner]
+                let epoch = state.epoch[owner, default: 0]
+                let task = Task { try await self.mint(for: owner, replacing: exhausted, epoch: epoch) }
+                state.minting[owner] = task
+                return task
+            }
+            let key = try await Self.value(of: task)
+            if key.reserve() { return key }
+            // Another caller used up the fresh key's budget first (tiny budgets): mint again.
+        }
+    }
+
+    private func mint(for owner: Owner, replacing exhausted: SealingKey?, epoch: UInt64) async throws -> SealingKey {
+        defer { state.withLock { _ = $0.minting.removeValue(forKey: owner) } }
+        let dataKey = try await storeNewDataKey(for: owner)
+        let key = SealingKey(dataKey: dataKey, policy: policy)
+        state.withLock { state in
+            // An eviction while minting means the keyring may be stale: use the key once
+            // (it is valid and stored) but do not cache it.
+            guard state.epoch[owner, default: 0] == epoch else { return }
+            state.sealing[owner] = key
+            state.opening.insert(dataKey, owner: owner)
+        }
+        if let exhausted {
+            try? await store.closeDataKey(id: exhausted.dataKey.id, records: exhausted.records)
+        }
+        return key
+    }
+
+    /// Mints a data key wrapped to the owner's current wrap versions and stores it. The store
+    /// refuses a key wrapped only to versions destroyed meanwhile; the keyring is then read
+    /// again, once.
+    private func storeNewDataKey(for owner: Owner) async throws(RegistryError) -> DataKey {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let recipients = try await store.keyring(for: owner).wrapVersions.map(\.recipient)
+            guard !recipients.isEmpty else { throw RegistryError(.noActiveKey, "\(owner) has no active key") }
+            let dataKey = DataKey.generate()
+            let wrapped: [UInt8]
+            do {
+                wrapped = try dataKey.wrap(to: recipients)
+            } catch {
+                throw RegistryError(.store, "cannot wrap a data key for \(owner): \(error.message)")
+            }
+            do {
+                try await store.insertDataKey(StoredDataKey(
+                    id: dataKey.id, owner: owner, wrapped: wrapped, fingerprints: recipients.map(\.fingerprint),
+                    state: .sealing, createdAt: .now()))
+                return dataKey
+            } catch {
+                if attempt >= 2 { throw error }
+            }
+        }
+    }
+
+    /// Whether `owner` has an active key (so its records can be sealed under its own key).
+    /// Cached until the owner is evicted.
+    public func hasActiveKey(_ owner: Owner) async throws(RegistryError) -> Bool {
+        let cached = state.withLock { state -> (Bool?, UInt64) in
+            (state.sealing[owner] != nil ? true : state.hasActiveKey[owner], state.epoch[owner, default: 0])
+        }
+        if let known = cached.0 { return known }
+        let active = try await store.keyring(for: owner).active != nil
+        state.withLock { state in
+            if state.epoch[owner, default: 0] == cached.1 { state.hasActiveKey[owner] = active }
+        }
+        return active
+    }
+
+    // MARK: Opening
+
+    /// Opens `record` of `owner` and entry `entryID` into `output` (record length −
+    /// `RecordEnvelope.overhead`); returns the plaintext length.
+    public func open(
+        _ record: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, owner: Owner, entryID: String
+    ) async throws(RegistryError) -> Int {
+        let context = try Self.context(owner, entryID)
+        let id: DataKeyID
+        do {
+            id = try RecordEnvelope.dataKeyID(of: record)
+        } catch {
+            throw RegistryError(.malformedRecord, error.message)
+        }
+        let key = try await openingKey(id, owner: owner)
+        do {
+            return try RecordEnvelope.open(record, into: output, with: key, context: context)
+        } catch {
+            throw RegistryError(.malformedRecord, error.message)
+        }
+    }
+
+    /// Opens `record` into a new array.
+    public func open(_ record: [UInt8], owner: Owner, entryID: String) async throws(RegistryError) -> [UInt8] {
+        let context = try Self.context(owner, entryID)
+        let id: DataKeyID
+        do {
+            id = try RecordEnvelope.dataKeyID(of: record)
+        } catch {
+            throw RegistryError(.malformedRecord, error.message)
+        }
+        let key = try await openingKey(id, owner: owner)
+        do {
+            return try RecordEnvelope.open(record, with: key, context: context)
+        } catch {
+            throw RegistryError(.malformedRecord, error.message)
+        }
+    }
+
+    private func openingKey(_ id: DataKeyID, owner: Owner) async throws(RegistryError) -> DataKey {
+        if let cached = state.withLock({ $0.opening.get(id) }) {
+            guard cached.owner == owner else { throw wrongOwner(id, owner) }
+            counters.hit()
+            return cached.key
+        }
+        counters.miss()
+        let task = state.withLock { state -> Task<DataKey, any Error> in
+            if let running = state.loading[id] { return running }
+            let epoch = state.epoch[owner, default: 0]
+            let task = Task { try await self.load(id, owner: owner, epoch: epoch) }
+            state.loading[id] = task
+            return task
+        }
+        return try await Self.value(of: task)
+    }
+
+    private func load(_ id: DataKeyID, owner: Owner, epoch: UInt64) async throws -> DataKey {
+        defer { state.withLock { _ = $0.loading.removeValue(forKey: id) } }
+        guard let stored = try await store.dataKey(id: id) else {
+            throw RegistryError(.unknownDataKey, "data key \(id) does not exist")
+        }
+        guard stored.owner == owner else { throw wrongOwner(id, owner) }
+        guard let wrapped = stored.wrapped, stored.state != .erased else {
+            throw RegistryError(.erased, "data key \(id) of \(owner) was erased")
+        }
+        let identities = try await identities(for: owner, preferring: stored.fingerprints)
+        guard !identities.isEmpty else {
+            throw RegistryError(.identityUnavailable, "no identity file of \(owner) is available to unwrap data key \(id)")
+        }
+        let key: DataKey
+        do {
+            key = try DataKey.unwrap(wrapped, expectedID: id, with: identities)
+        } catch where error.code == .noIdentityMatched {
+            throw RegistryError(.identityUnavailable, "none of the identities of \(owner) unwraps data key \(id) (wrapped to \(stored.fingerprints.map(\.hex).joined(separator: ", ")))")
+        } catch {
+            throw RegistryError(.malformedRecord, "wrapped data key \(id): \(error.message)")
+        }
+        state.withLock { state in
+            if state.epoch[owner, default: 0] == epoch { state.opening.insert(key, owner: owner) }
+        }
+        return key
+    }
+
+    /// The owner's identities that are not destroyed, loaded from the key store once; those
+    /// whose fingerprint is in `preferred` first.
+    private func identities(for owner: Owner, preferring preferred: [Fingerprint]) async throws(RegistryError) -> [any Identity] {
+        var loaded = state.withLock { $0.identities[owner] }
+        if loaded == nil || !preferred.contains(where: { loaded?[$0] != nil }) {
+            let epoch = state.withLock { $0.epoch[owner, default: 0] }
+            let keyring = try await store.keyring(for: owner)
+            var identities: [Fingerprint: X25519Identity] = [:]
+            for version in keyring.versions where version.state != .destroyed {
+                // A missing or unreadable file only matters if no other version can unwrap.
+                if let identity = try? keyStore.loadIdentity(owner: owner, name: version.name), identity.recipient == version.recipient {
+                    identities[version.fingerprint] = identity
+                }
+            }
+            state.withLock { state in
+                if state.epoch[owner, default: 0] == epoch { state.identities[owner] = identities }
+            }
+            loaded = identities
+        }
+        let all = loaded ?? [:]
+        let first = preferred.compactMap { all[$0] }
+        let rest = all.filter { !preferred.contains($0.key) }.map(\.value)
+        return (first + rest).map { $0 as any Identity }
+    }
+
+    // MARK: Eviction
+
+    /// Drops everything cached for `owner`: its sealing key, identities and unwrapped data keys.
+    /// The next seal mints a data key wrapped to the owner's current keys.
+    public func evict(_ owner: Owner) {
+        state.withLock { state in
+            state.epoch[owner, default: 0] &+= 1
+            state.sealing[owner] = nil
+            state.hasActiveKey[owner] = nil
+            state.identities[owner] = nil
+            state.opening.remove(owner: owner)
+        }
+    }
+
+    /// Drops one data key from the opening cache (after it was erased).
+    public func evict(dataKey id: DataKeyID) {
+        state.withLock { $0.opening.remove(id) }
+    }
+
+    /// Asks the store which owners' keys changed since the last call, and evicts them.
+    /// Returns the owners evicted.
+    @discardableResult
+    public func refresh() async throws(RegistryError) -> Set<Owner> {
+        let seen = state.withLock { $0.generation }
+        let changes = try await store.keyChanges(since: seen)
+        guard seen != nil else {
+            state.withLock { $0.generation = changes.generation }
+            return []
+        }
+        for owner in changes.owners { evict(owner) }
+        state.withLock { state in state.generation = max(state.generation ?? 0, changes.generation) }
+        return changes.owners
+    }
+
+    /// Refreshes every `interval`, and at once whenever `wakeUps` yields (a PostgreSQL
+    /// notification), until the task running it is cancelled.
+    public func watch(every interval: Duration = .milliseconds(250), wakeUps: AsyncStream<Void>? = nil) async {
+        _ = try? await refresh()
+        await withTaskGroup(of: Void.self) { group in
+            if let wakeUps {
+                group.addTask {
+                    for await _ in wakeUps { _ = try? await self.refresh() }
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    _ = try? await self.refresh()
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    // MARK: Helpers
+
+    private static func context(_ owner: Owner, _ entryID: String) throws(RegistryError) -> RecordContext {
+        do {
+            return try RecordContext(owner: owner, entryID: entryID)
+        } catch {
+            throw RegistryError(.malformedRecord, error.message)
+        }
+    }
+
+    private func wrongOwner(_ id: DataKeyID, _ owner: Owner) -> RegistryError {
+        RegistryError(.wrongOwner, "data key \(id) does not belong to \(owner)")
+    }
+
+    private static func value<Value>(of task: Task<Value, any Error>) async throws(RegistryError) -> Value {
+        do {
+            return try await task.value
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError(.store, "\(error)")
+        }
+    }
+}

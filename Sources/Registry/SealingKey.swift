@@ -1,0 +1,27 @@
+import Envelope
+import Synchronization
+
+/// SealingKey is the data key one owner's records are sealed with in this process, and its
+/// budget. `reserve()` is the whole hot-path cost of the budget: one atomic increment and one
+/// clock read.
+final class SealingKey: Sendable {
+    let dataKey: DataKey
+    private let sealed = Atomic<Int>(0)
+    private let maxRecords: Int
+    private let expires: ContinuousClock.Instant
+
+    init(dataKey: DataKey, policy: DataKeyPolicy) {
+        self.dataKey = dataKey
+        self.maxRecords = policy.maxRecords
+        self.expires = .now + policy.maxAge
+    }
+
+    /// Takes one record from the budget; false when the key must be replaced.
+    func reserve() -> Bool {
+        let count = sealed.wrappingAdd(1, ordering: .relaxed).newValue
+        return count <= maxRecords && ContinuousClock.now < expires
+    }
+
+    /// Records sealed (or reserved) so far.
+    var records: Int { min(sealed.load(ordering: .relaxed), maxRecords) }
+}

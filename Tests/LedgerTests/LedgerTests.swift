@@ -1,0 +1,119 @@
+import ActorKeys
+import Envelope
+import Registry
+import Testing
+import TestSupport
+@testable import Ledger
+
+/// A store, a key store and a ledger on a fresh database of one backend.
+struct Fixture {
+    let directory = TemporaryDirectory()
+    let store: LedgerStore
+    let keyStore: KeyStore
+    let registry: EncryptorRegistry
+    let ledger: EncryptedLedger
+
+    init(_ backend: TestBackend, policy: DataKeyPolicy = .default) async throws {
+        store = try await LedgerStore.open(DatabaseURL(try backend.freshDatabaseURL(in: directory)))
+        keyStore = KeyStore(directory: directory.file("keys"))
+        registry = EncryptorRegistry(store: store, keyStore: keyStore, policy: policy)
+        ledger = EncryptedLedger(store: store, registry: registry)
+    }
+
+    /// Enrols an actor, with a key when `keyed`.
+    @discardableResult
+    func actor(_ name: String, keyed: Bool) async throws -> ActorID {
+        let id = try ActorID(name)
+        try await store.insertActor(Actor(id: id, keyPolicy: keyed ? .auto : .optIn, permissions: .none, createdAt: .now(), shreddedAt: nil))
+        if keyed { try await addKey(.actor(id), name: "v1") }
+        return id
+    }
+
+    func addKey(_ owner: Owner, name: String) async throws {
+        let key = try keyStore.generate(name: try KeyName(name), owner: owner)
+        _ = try await store.addActiveVersion(key)
+        registry.evict(owner)
+    }
+
+    func entry(_ actor: ActorID, _ text: String, encrypt: Bool = true) throws -> NewEntry {
+        try NewEntry(actor: actor, kind: "prompt", payload: Array(text.utf8), encrypt: encrypt)
+    }
+}
+
+@Suite("ledger storage and reads", .serialized)
+struct LedgerTests {
+    @Test("migrations run once, are recorded, and re-running them changes nothing", arguments: TestBackend.allCases)
+    func migrations(_ backend: TestBackend) async throws {
+        let directory = TemporaryDirectory()
+        let url = try DatabaseURL(try backend.freshDatabaseURL(in: directory))
+        let first = try await LedgerStore.open(url)
+        let second = try await LedgerStore.open(url)
+        let versions = try await second.pool.read { connection throws(LedgerError) in
+            try connection.query("SELECT version, name FROM schema_migrations ORDER BY version").map { row throws(LedgerError) in try row.int(0) }
+        }
+        #expect(versions == Migrations.all.map(\.version))
+        let again = try await first.pool.write { connection throws(LedgerError) in try Migrations.run(on: connection) }
+        #expect(again.isEmpty)
+        // The contract's tables exist.
+        for table in ["actors", "actor_keys", "data_keys", "ledger_entries", "audit_events", "api_tokens", "schema_migrations"] {
+            let count = try await first.pool.read { connection throws(LedgerError) in
+                try connection.query("SELECT count(*) FROM \(table)")[0].int(0)
+            }
+            #expect(count >= 0)
+        }
+    }
+
+    @Test("a mixed ledger reads back: plaintext, shared-key and per-actor rows", arguments: TestBackend.allCases)
+    func mixedLedger(_ backend: TestBackend) async throws {
+        let fixture = try await Fixture(backend)
+        try await fixture.addKey(.shared, name: "primary")
+        let alice = try await fixture.actor("alice", keyed: true)
+        let bob = try await fixture.actor("bob", keyed: false)
+        let ids = try await fixture.ledger.append([
+            try fixture.entry(alice, "alice's secret"),
+            try fixture.entry(bob, "bob under the shared key"),
+            try fixture.entry(alice, "alice in the clear", encrypt: false),
+        ])
+        #expect(try await fixture.ledger.read(ids[0]).payload == Array("alice's secret".utf8))
+        #expect(try await fixture.ledger.read(ids[1]).payload == Array("bob under the shared key".utf8))
+        #expect(try await fixture.ledger.read(ids[2]).payload == Array("alice in the clear".utf8))
+        #expect(try await fixture.ledger.read(ids[0]).entry.protection == .actor(alice))
+        #expect(try await fixture.ledger.read(ids[1]).entry.protection == .shared)
+        #expect(try await fixture.ledger.read(ids[2]).entry.protection == .plaintext)
+
+        // In the table: prompt_encryption_actor_id is NULL exactly for the shared-key row, and
+        // no encrypted payload contains its plaintext.
+        let rows = try await fixture.store.pool.read { connection throws(LedgerError) in
+            try connection.query("SELECT id, protection, prompt_encryption_actor_id, payload FROM ledger_entries ORDER BY seq")
+        }
+        #expect(try rows.map { row throws(LedgerError) in try row.optionalString(2) } == ["alice", nil, "alice"])
+        #expect(try rows.map { row throws(LedgerError) in try row.string(1) } == ["encrypted", "encrypted", "plaintext"])
+        #expect(try !rows[0].blob(3).contains(Array("secret".utf8)))
+    }
+
+    @Test("unknown actors, unknown entries and bad input are refused", arguments: TestBackend.allCases)
+    func refusals(_ backend: TestBackend) async throws {
+        let fixture = try await Fixture(backend)
+        try await fixture.addKey(.shared, name: "primary")
+        let unknown = try ActorID("nobody")
+        let error = await #expect(throws: LedgerError.self) { try await fixture.ledger.append(try fixture.entry(unknown, "x")) }
+        #expect(error?.code == .notFound)
+        let missing = await #expect(throws: LedgerError.self) { try await fixture.ledger.read(EntryID.generate()) }
+        #expect(missing?.code == .notFound)
+        #expect(throws: LedgerError.self) { try NewEntry(actor: unknown, kind: "", payload: []) }
+        #expect(throws: LedgerError.self) { try NewEntry(actor: unknown, kind: "a b", payload: []) }
+        #expect(throws: LedgerError.self) { try NewEntry(actor: unknown, kind: "k", payload: [0xFF, 0xFE]) }
+        #expect(throws: LedgerError.self) { try EntryID("not-an-id") }
+        #expect(throws: LedgerError.self) { try EntryID("8ZZZZZZZZZZZZZZZZZZZZZZZZZ") }
+    }
+
+    @Test("entry ids are ULIDs that sort by time")
+    func entryIDs() throws {
+        let early = EntryID.generate(at: Timestamp(millisecondsSinceEpoch: 1_000))
+        let late = EntryID.generate(at: Timestamp(millisecondsSinceEpoch: 2_000))
+        #expect(early < late)
+        #expect(early.rawValue.count == 26)
+        #expect(try EntryID(early.rawValue.lowercased()) == early)
+        #expect(Set((0..<1000).map { _ in EntryID.generate() }).count == 1000)
+    }
+}

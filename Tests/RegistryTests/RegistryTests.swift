@@ -1,0 +1,172 @@
+import ActorKeys
+import Envelope
+import Ledger
+import Synchronization
+import Testing
+import TestSupport
+@testable import Registry
+
+/// A real store that counts the data-key loads the registry asks for.
+final class CountingStore: KeyMaterialStore {
+    let base: LedgerStore
+    let loads = Atomic<Int>(0)
+    let keyrings = Atomic<Int>(0)
+
+    init(_ base: LedgerStore) { self.base = base }
+
+    func keyring(for owner: Owner) async throws(RegistryError) -> Keyring {
+        keyrings.wrappingAdd(1, ordering: .relaxed)
+        return try await base.keyring(for: owner)
+    }
+    func dataKey(id: DataKeyID) async throws(RegistryError) -> StoredDataKey? {
+        loads.wrappingAdd(1, ordering: .relaxed)
+        return try await base.dataKey(id: id)
+    }
+    func insertDataKey(_ key: StoredDataKey) async throws(RegistryError) { try await base.insertDataKey(key) }
+    func closeDataKey(id: DataKeyID, records: Int) async throws(RegistryError) { try await base.closeDataKey(id: id, records: records) }
+    func keyChanges(since generation: Int64?) async throws(RegistryError) -> KeyChanges { try await base.keyChanges(since: generation) }
+}
+
+struct RegistryFixture {
+    let directory = TemporaryDirectory()
+    let url: DatabaseURL
+    let store: LedgerStore
+    let keyStore: KeyStore
+    let alice = try! ActorID("alice")
+
+    init(_ backend: TestBackend) async throws {
+        url = try DatabaseURL(try backend.freshDatabaseURL(in: directory))
+        store = try await LedgerStore.open(url)
+        keyStore = KeyStore(directory: directory.file("keys"))
+        try await store.insertActor(Actor(id: alice, keyPolicy: .auto, permissions: .none, createdAt: .now(), shreddedAt: nil))
+        try await rotate(.actor(alice), to: "v1")
+    }
+
+    func registry(policy: DataKeyPolicy = .default, counting: CountingStore? = nil) -> EncryptorRegistry {
+        EncryptorRegistry(store: counting ?? CountingStore(store), keyStore: keyStore, policy: policy)
+    }
+
+    @discardableResult
+    func rotate(_ owner: Owner, to name: String) async throws -> KeyVersion {
+        let key = try keyStore.generate(name: try KeyName(name), owner: owner)
+        return try await store.rotate(to: key).added
+    }
+}
+
+@Suite("encryptor registry", .serialized)
+struct RegistryTests {
+    @Test("seals reuse the cached data key; opens hit the cache", arguments: TestBackend.allCases)
+    func cacheHits(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let registry = fixture.registry()
+        let owner = Owner.actor(fixture.alice)
+        var records: [(String, [UInt8])] = []
+        for index in 0..<20 {
+            let entry = "entry-\(index)"
+            records.append((entry, try await registry.seal(Array("payload \(index)".utf8), owner: owner, entryID: entry).record))
+        }
+        #expect(try await fixture.store.dataKeys(of: owner).count == 1)
+        for (index, (entry, record)) in records.enumerated() {
+            #expect(try await registry.open(record, owner: owner, entryID: entry) == Array("payload \(index)".utf8))
+        }
+        #expect(registry.statistics.misses == 1)
+        #expect(registry.statistics.hits == 39)
+    }
+
+    @Test("a data key is replaced when it reaches its record limit, and the old one is closed", arguments: TestBackend.allCases)
+    func recordLimit(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let registry = fixture.registry(policy: DataKeyPolicy(maxRecords: 3))
+        let owner = Owner.actor(fixture.alice)
+        var used: Set<DataKeyID> = []
+        for index in 0..<7 {
+            used.insert(try await registry.seal([1], owner: owner, entryID: "e\(index)").dataKey)
+        }
+        #expect(used.count == 3)
+        let stored = try await fixture.store.dataKeys(of: owner)
+        #expect(stored.filter { $0.state == .closed }.count == 2)
+        #expect(stored.filter { $0.state == .sealing }.count == 1)
+    }
+
+    @Test("concurrent misses load once: one data key minted, one load per data key", arguments: TestBackend.allCases)
+    func singleFlight(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let owner = Owner.actor(fixture.alice)
+        let writer = fixture.registry()
+        let sealed = try await withThrowingTaskGroup(of: (String, [UInt8]).self) { group in
+            for index in 0..<40 {
+                group.addTask { ("e\(index)", try await writer.seal([UInt8(index)], owner: owner, entryID: "e\(index)").record) }
+            }
+            return try await group.reduce(into: [(String, [UInt8])]()) { $0.append($1) }
+        }
+        #expect(try await fixture.store.dataKeys(of: owner).count == 1)
+
+        let counting = CountingStore(fixture.store)
+        let reader = fixture.registry(counting: counting)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (entry, record) in sealed {
+                group.addTask { _ = try await reader.open(record, owner: owner, entryID: entry) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(counting.loads.load(ordering: .relaxed) == 1)
+    }
+
+    @Test("evict on rotate: the next seal uses a data key wrapped to the new version, old records still open", arguments: TestBackend.allCases)
+    func evictOnRotate(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let registry = fixture.registry()
+        let owner = Owner.actor(fixture.alice)
+        let before = try await registry.seal([1], owner: owner, entryID: "before")
+        let v2 = try await fixture.rotate(owner, to: "v2")
+        registry.evict(owner)
+        let after = try await registry.seal([2], owner: owner, entryID: "after")
+        #expect(after.dataKey != before.dataKey)
+        let wrapped = try #require(try await fixture.store.dataKey(id: after.dataKey))
+        #expect(wrapped.fingerprints.first == v2.fingerprint)
+        #expect(wrapped.fingerprints.count == 2)  // the overlap: the previous version too
+        #expect(try await registry.open(before.record, owner: owner, entryID: "before") == [1])
+        #expect(try await registry.open(after.record, owner: owner, entryID: "after") == [2])
+    }
+
+    @Test("two registries on one database: a rotation in one is sealed under by the other within a second", arguments: TestBackend.allCases)
+    func crossProcess(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let otherStore = try await LedgerStore.open(fixture.url)
+        let other = EncryptorRegistry(store: otherStore, keyStore: fixture.keyStore)
+        let watcher = Task { await other.watch(every: .milliseconds(100), wakeUps: otherStore.keyChangeSignals) }
+        defer { watcher.cancel() }
+        let owner = Owner.actor(fixture.alice)
+        _ = try await other.seal([0], owner: owner, entryID: "warm")
+        try await Task.sleep(for: .milliseconds(150))
+        let v2 = try await fixture.rotate(owner, to: "v2")
+        let deadline = ContinuousClock.now + .seconds(1)
+        var switched = false
+        while ContinuousClock.now < deadline {
+            let sealed = try await other.seal([1], owner: owner, entryID: "probe")
+            if try await otherStore.dataKey(id: sealed.dataKey)?.fingerprints.first == v2.fingerprint {
+                switched = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(switched, "the second registry still sealed under the old key after a second")
+    }
+
+    @Test("records bound to another owner or entry, and unknown data keys, are refused", arguments: TestBackend.allCases)
+    func refusals(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let registry = fixture.registry()
+        let owner = Owner.actor(fixture.alice)
+        let sealed = try await registry.seal([1, 2, 3], owner: owner, entryID: "e1")
+        let otherEntry = await #expect(throws: RegistryError.self) { try await registry.open(sealed.record, owner: owner, entryID: "e2") }
+        #expect(otherEntry?.code == .malformedRecord)
+        let otherOwner = await #expect(throws: RegistryError.self) { try await registry.open(sealed.record, owner: .shared, entryID: "e1") }
+        #expect(otherOwner?.code == .wrongOwner)
+        let unknown = try RecordEnvelope.seal([1], with: DataKey.generate(), context: try RecordContext(owner: owner, entryID: "e1"))
+        let missing = await #expect(throws: RegistryError.self) { try await registry.open(unknown, owner: owner, entryID: "e1") }
+        #expect(missing?.code == .unknownDataKey)
+        let noKey = await #expect(throws: RegistryError.self) { try await registry.seal([1], owner: .shared, entryID: "e1") }
+        #expect(noKey?.code == .noActiveKey)
+    }
+}
