@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Envelope", targets: ["Envelope"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Admin", targets: ["Admin"]),
         .executable(name: "actorkeys", targets: ["CLI"]),
     ],
     dependencies: [
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "Envelope", dependencies: ["ActorKeys", "CSodium", "COpenSSL"]),
         .target(name: "Registry", dependencies: ["ActorKeys", "Envelope"]),
         .target(name: "Ledger", dependencies: ["ActorKeys", "Envelope", "Registry", "CSQLite", "CPostgres"]),
+        .target(name: "Admin", dependencies: ["ActorKeys", "Envelope", "Registry", "Ledger"]),
         .executableTarget(
             name: "CLI",
             dependencies: [
@@ -55,6 +57,7 @@ let package = Package(
         // The registry is tested on the real stores (SQLite, PostgreSQL), not on a fake.
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Ledger", "Envelope", "ActorKeys", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
+        .testTarget(name: "AdminTests", dependencies: ["Admin", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Envelope", "ActorKeys", "TestSupport"]),
     ]
 )

@@ -1,0 +1,73 @@
+import FoundationEssentials
+import Ledger
+
+/// AuditDetails are the facts an audit event carries: fingerprints, paths, counts, reasons.
+/// Strings only, and never a secret: the use cases put nothing else in.
+public typealias AuditDetails = [String: String]
+
+extension KeyAdministration {
+    /// Runs an administrative action and records its outcome: `admin.<action>.success` with the
+    /// details it returns, or `admin.<action>.error.<code>` with the error message.
+    func audited<Result>(
+        _ action: String, target: String?, _ body: () async throws(AdminError) -> (Result, AuditDetails)
+    ) async throws(AdminError) -> Result {
+        let outcome: (Result, AuditDetails)
+        do {
+            outcome = try await body()
+        } catch {
+            _ = try? await record("admin.\(action).error.\(error.code.rawValue)", target: target, outcome: "failure", details: ["error": error.message])
+            throw error
+        }
+        do {
+            try await record("admin.\(action).success", target: target, outcome: "success", details: outcome.1)
+        } catch {
+            throw AdminError(.failed, "\(action) succeeded, but its audit event could not be recorded: \(error.message)")
+        }
+        return outcome.0
+    }
+
+    private func record(_ eventType: String, target: String?, outcome: String, details: AuditDetails) async throws(AdminError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(details)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        _ = try await admin {
+            try await workspace.store.appendAudit(eventType: eventType, principal: principal.description, targetActor: target, outcome: outcome, details: json)
+        }
+    }
+}
+
+/// AuditVerification is the result of checking the whole chain.
+public struct AuditVerification: Sendable, Hashable {
+    public let events: Int
+    /// The first event whose stored hash or link does not match, if any.
+    public let firstBroken: Int64?
+    public let problem: String?
+
+    public var isIntact: Bool { firstBroken == nil }
+}
+
+extension KeyAdministration {
+    /// Recomputes every event's hash and checks each links to the one before: an edited,
+    /// deleted, inserted or reordered event is found.
+    public func verifyAudit() async throws(AdminError) -> AuditVerification {
+        var previous = AuditRecord.genesis
+        var after: Int64 = 0
+        var count = 0
+        while true {
+            let page = try await admin { try await workspace.store.auditEvents(after: after, limit: 1000) }
+            if page.isEmpty { return AuditVerification(events: count, firstBroken: nil, problem: nil) }
+            for event in page {
+                count += 1
+                guard event.previousHash == previous else {
+                    return AuditVerification(events: count, firstBroken: event.sequence, problem: "event \(event.sequence) does not follow the event before it (deleted, inserted or reordered)")
+                }
+                let expected = AuditRecord.hash(previous: event.previousHash, id: event.id, occurredAt: event.occurredAt, eventType: event.eventType, principal: event.principal, targetActor: event.targetActor, outcome: event.outcome, details: event.details)
+                guard expected == event.hash else {
+                    return AuditVerification(events: count, firstBroken: event.sequence, problem: "event \(event.sequence) was altered: its hash does not match its content")
+                }
+                previous = event.hash
+                after = event.sequence
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import ActorKeys
+import Ledger
+import Registry
+
+/// KeyAdministration holds the key-administration use cases: enrolment, a first key, rotation,
+/// retirement, shredding, tokens. Each one leaves an audit event, success or failure, that names
+/// fingerprints and paths and never a secret. The long jobs (rewrap, re-encrypt, migrate) and
+/// `status` are in their own files.
+public struct KeyAdministration: Sendable {
+    public let workspace: Workspace
+    public let principal: Principal
+
+    var store: LedgerStore { workspace.store }
+    var keyStore: KeyStore { workspace.keyStore }
+
+    // MARK: Enrolment
+
+    /// Enrols an actor. `auto` gives it a key at once; `optIn` leaves its rows under the shared
+    /// key until `createKey`.
+    public func enroll(_ id: ActorID, keys policy: KeyPolicy, permissions: Permissions = .none) async throws(AdminError) -> Enrollment {
+        try await audited("actor.enroll", target: id.rawValue) { () throws(AdminError) in
+            let actor = Actor(id: id, keyPolicy: policy, permissions: permissions, createdAt: .now(), shreddedAt: nil)
+            if try await admin({ try await store.actor(id) }) != nil { throw AdminError(.conflict, "actor \(id) already exists") }
+            let key = policy == .auto ? try generateKey(for: .actor(id), name: nil, force: false, existing: []) : nil
+            let version: KeyVersion?
+            do {
+                version = try await store.enroll(actor, key: key)
+            } catch {
+                if let key { try? keyStore.erase(owner: key.owner, name: key.name) }
+                throw AdminError(error)
+            }
+            workspace.registry.evict(.actor(id))
+            var details: AuditDetails = ["keys": policy.rawValue, "permissions": permissions.summary]
+            if let key { details.merge(key.auditDetails) { $1 } }
+            return (Enrollment(actor: actor, key: version, files: key), details)
+        }
+    }
+
+    /// Gives an enrolled actor its first key (opting in). Its new rows are sealed under it;
+    /// `ledger migrate` moves its older shared-key rows.
+    public func createKey(for id: ActorID) async throws(AdminError) -> KeyCreation {
+        try await audited("encryption.key_create", target: id.rawValue) { () throws(AdminError) in
+            let actor = try await existingActor(id)
+            let keyring = try await admin { try await store.keyringOf(.actor(id)) }
+            if keyring.active != nil { throw AdminError(.conflict, "actor \(id) already has a key: use key rotate") }
+            let key = try generateKey(for: .actor(id), name: nil, force: false, existing: keyring.versions)
+            let version = try await commit(key) { () async throws -> KeyVersion in try await store.addActiveVersion(key).added }
+            workspace.registry.evict(.actor(actor.id))
+            return (KeyCreation(version: version, files: key), key.auditDetails)
+        }
+    }
+
+    // MARK: Rotation
+
+    /// Rotates `owner`'s key: a new active version, the old one decrypt-only. New data keys are
+    /// wrapped to both during the overlap; nothing becomes unreadable and nothing restarts.
+    /// `name` defaults to the next `vN`; `primary` is reserved; an existing file of that name is
+    /// replaced only with `force`, and never one that is a live key version.
+    public func rotate(_ owner: Owner, name: String? = nil, force: Bool = false) async throws(AdminError) -> Rotation {
+        try await audited("encryption.rotate", target: owner.actor?.rawValue) { () throws(AdminError) in
+            if let actor = owner.actor { _ = try await existingActor(actor) }
+            let keyring = try await admin { try await store.keyringOf(owner) }
+            guard let current = keyring.active else {
+                throw owner == .shared
+                    ? AdminError(.notFound, "there is no shared key: run actorkeys init")
+                    : AdminError(.conflict, "\(owner) has no key yet: use key create")
+            }
+            if name == KeyName.primary.rawValue {
+                throw AdminError(.invalidArgument, "the name primary is reserved: the live shared identity is never overwritten")
+            }
+            let key = try generateKey(for: owner, name: name, force: force, existing: keyring.versions)
+            let (added, previous) = try await commit(key) { () async throws -> (KeyVersion, KeyVersion?) in try await store.rotate(to: key) }
+            workspace.registry.evict(owner)
+            let rotation = Rotation(owner: owner, version: added, previous: previous ?? current, files: key)
+            var details = key.auditDetails
+            details["previous_fingerprint"] = rotation.previous.fingerprint.hex
+            details["version"] = String(added.version)
+            return (rotation, details)
+        }
+    }
+
+    // MARK: Retirement and shredding
+
+    /// Destroys a decrypt-only version once no data key depends on it alone: its identity file
+    /// is erased. Otherwise refuses and says how many data keys still do.
+    public func retire(_ owner: Owner, fingerprint text: String) async throws(AdminError) -> KeyVersion {
+        try await audited("encryption.retire", target: owner.actor?.rawValue) { () throws(AdminError) in
+            guard let fingerprint = Fingerprint(hex: text) else {
+                throw AdminError(.invalidArgument, "invalid fingerprint \"\(text.prefix(40))\": a fingerprint is 16 lowercase hex characters")
+            }
+            let version = try await admin { try await store.retire(owner: owner, fingerprint: fingerprint) }
+            workspace.registry.evict(owner)
+            try admin { try keyStore.erase(owner: owner, name: version.name) }
+            return (version, ["fingerprint": fingerprint.hex, "identity_path": keyStore.identityPath(for: owner, name: version.name), "version": String(version.version)])
+        }
+    }
+
+    /// Erases every version of an actor's key (files, caches, wrapped data keys) so its rows can
+    /// never be read again; everything else stays readable. Needs explicit confirmation.
+    public func shred(_ id: ActorID, confirmed: Bool) async throws(AdminError) -> Shredding {
+        try await audited("encryption.shred", target: id.rawValue) { () throws(AdminError) in
+            guard confirmed else { throw AdminError(.invalidArgument, "shredding erases \(id)'s keys for ever: confirm it (--yes)") }
+            let actor = try await existingActor(id, allowShredded: true)
+            let outcome = try await admin { try await store.shred(actor.id) }
+            workspace.registry.evict(.actor(id))
+            try admin { try keyStore.eraseAll(of: id) }
+            let shredding = Shredding(actor: id, outcome: outcome, keysDirectory: keyStore.directory(for: .actor(id)))
+            return (shredding, [
+                "fingerprints": outcome.versionsDestroyed.map(\.fingerprint.hex).joined(separator: " "),
+                "data_keys_erased": String(outcome.dataKeysErased), "rows_unreadable": String(outcome.rowsUnreadable),
+                "rows_under_shared_key": String(outcome.rowsUnderSharedKey), "keys_directory": shredding.keysDirectory,
+            ])
+        }
+    }
+
+    // MARK: Tokens
+
+    /// Makes a bearer token for `actor`: returned once, stored only as its SHA-256.
+    public func createToken(for id: ActorID) async throws(AdminError) -> CreatedToken {
+        try await audited("token.create", target: id.rawValue) { () throws(AdminError) in
+            _ = try await existingActor(id)
+            let token = APITokenFormat.generate()
+            try await admin { try await store.insertToken(id: token.id, actor: id, tokenHash: token.hash) }
+            return (CreatedToken(id: token.id, actor: id, token: token.secret), ["token_id": token.id])
+        }
+    }
+
+    // MARK: Helpers
+
+    func existingActor(_ id: ActorID, allowShredded: Bool = false) async throws(AdminError) -> Actor {
+        guard let actor = try await admin({ try await store.actor(id) }) else { throw AdminError(.notFound, "actor \(id) does not exist") }
+        if actor.isShredded && !allowShredded { throw AdminError(.conflict, "actor \(id) was shredded") }
+        return actor
+    }
+
+    /// Writes a new identity for `owner`: `name`, or the next free `vN`. A name that is a key
+    /// version is a conflict even with `force`.
+    func generateKey(for owner: Owner, name: String?, force: Bool, existing: [KeyVersion]) throws(AdminError) -> GeneratedKey {
+        let keyName: KeyName
+        if let name {
+            do { keyName = try KeyName(name) } catch { throw AdminError(error) }
+            if existing.contains(where: { $0.name == keyName }) {
+                throw AdminError(.conflict, "\(owner) already has a key version named \(keyName)")
+            }
+        } else {
+            var next = (existing.map(\.version).max() ?? 0) + 1
+            while FilePath.exists(keyStore.identityPath(for: owner, name: try admin({ try KeyName("v\(next)") }))) { next += 1 }
+            keyName = try admin { try KeyName("v\(next)") }
+        }
+        do {
+            return try keyStore.generate(name: keyName, owner: owner, force: force ? .replace : .refuse)
+        } catch {
+            // Anything but a conflict is a failure to make the key: the audit kind is "failed".
+            throw error.code == .conflict ? AdminError(.conflict, error.message) : AdminError(.failed, "key generation failed: \(error.message)")
+        }
+    }
+
+    /// Records a freshly written key in the database; if that fails, the files are removed so
+    /// nothing is left half-done.
+    func commit<Result>(_ key: GeneratedKey, _ body: () async throws -> Result) async throws(AdminError) -> Result {
+        do {
+            return try await body()
+        } catch {
+            try? keyStore.erase(owner: key.owner, name: key.name)
+            throw AdminError(error)
+        }
+    }
+}
+
+extension GeneratedKey {
+    var auditDetails: AuditDetails {
+        ["fingerprint": fingerprint.hex, "recipient": recipient.encoded, "identity_path": identityPath, "recipient_path": recipientPath, "name": name.rawValue]
+    }
+}
+
+extension Permissions {
+    var summary: String {
+        [isAdmin ? "is_admin" : nil, canRotateEncryptionKey ? "can_rotate_encryption_key" : nil, canShred ? "can_shred" : nil]
+            .compactMap { $0 }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,56 @@
+import ActorKeys
+import Ledger
+import Registry
+
+/// Enrollment is an enrolled actor and, with `auto`, its first key.
+public struct Enrollment: Sendable {
+    public let actor: Actor
+    public let key: KeyVersion?
+    public let files: GeneratedKey?
+}
+
+/// KeyCreation is an actor's first key (opt-in).
+public struct KeyCreation: Sendable {
+    public let version: KeyVersion
+    public let files: GeneratedKey
+}
+
+/// Rotation is the outcome of a rotation: what is live now and what to do next.
+public struct Rotation: Sendable {
+    public let owner: Owner
+    public let version: KeyVersion
+    public let previous: KeyVersion
+    public let files: GeneratedKey
+
+    /// What the operator should do next, true for this system: nothing needs restarting.
+    public var nextStep: String {
+        let flag = owner.actor.map { " --actor \($0)" } ?? ""
+        return "The new key is live: data keys minted from now on are wrapped to it (and to the previous key while both exist), "
+            + "and other processes switch within a second, with no restart. Every existing row stays readable. "
+            + "To retire the previous key, run `actorkeys key rewrap\(flag)`, then `actorkeys key retire\(flag) --key \(previous.fingerprint)`."
+    }
+}
+
+/// Shredding is what a shred erased.
+public struct Shredding: Sendable {
+    public let actor: ActorID
+    public let outcome: ShredOutcome
+    public let keysDirectory: String
+}
+
+/// CreatedToken is a new bearer token. `token` is shown once and never stored.
+public struct CreatedToken: Sendable {
+    public let id: String
+    public let actor: ActorID
+    public let token: String
+}
+
+/// Initialization is a new installation: its shared key and its bootstrap admin and token.
+public struct Initialization: Sendable {
+    public let home: String
+    public let database: String
+    public let sharedKey: KeyVersion
+    public let sharedKeyFiles: GeneratedKey
+    public let admin: ActorID
+    public let token: CreatedToken
+}

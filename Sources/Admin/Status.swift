@@ -1,0 +1,68 @@
+import ActorKeys
+import Envelope
+import Ledger
+import Registry
+
+/// OwnerStatus is one owner's keys, data keys and rows.
+public struct OwnerStatus: Sendable {
+    public let owner: Owner
+    public let shredded: Bool
+    /// Newest first.
+    public let versions: [KeyVersion]
+    public let dataKeys: [DataKeyState: Int]
+    /// Encrypted rows under this owner's keys.
+    public let rows: Int
+    /// Rows whose data key is wrapped to the active version.
+    public let rowsUnderActiveVersion: Int
+    /// Rows whose data key is wrapped only to older versions: `key rewrap` moves them.
+    public let rowsOnOlderVersionsOnly: Int
+    /// Rows whose data key was erased (shredded owners): they read back as "shredded".
+    public let rowsUnreadable: Int
+}
+
+/// WorkspaceStatus is `actorkeys status`.
+public struct WorkspaceStatus: Sendable {
+    public let owners: [OwnerStatus]
+    public let plaintextRows: Int
+    /// Shared-key rows whose writer now has a key of its own: `ledger migrate` moves them.
+    public let sharedRowsAwaitingMigration: Int
+}
+
+extension KeyAdministration {
+    /// Per owner: key versions and states, data keys by state, rows by protection state.
+    public func status() async throws(AdminError) -> WorkspaceStatus {
+        try await admin { () async throws -> WorkspaceStatus in
+            let counts = try await store.rowCounts()
+            let dataKeys = try await store.dataKeySummaries()
+            let byID = Dictionary(uniqueKeysWithValues: dataKeys.map { ($0.id, $0) })
+            var owners = try await store.owners()
+            for count in counts { if let owner = count.protection.owner, !owners.contains(owner) { owners.append(owner) } }
+            let actors = try await store.actors(Set(owners.compactMap(\.actor)))
+            var statuses: [OwnerStatus] = []
+            for owner in owners {
+                let keyring = try await store.keyringOf(owner)
+                let active = keyring.active?.fingerprint
+                var rows = 0, onActive = 0, olderOnly = 0, unreadable = 0
+                for count in counts where count.protection.owner == owner {
+                    rows += count.rows
+                    guard let id = count.dataKey, let key = byID[id] else { continue }
+                    if key.state == .erased {
+                        unreadable += count.rows
+                    } else if let active, key.fingerprints.contains(active) {
+                        onActive += count.rows
+                    } else {
+                        olderOnly += count.rows
+                    }
+                }
+                let keysOfOwner = dataKeys.filter { $0.owner == owner }
+                statuses.append(OwnerStatus(
+                    owner: owner, shredded: owner.actor.flatMap { actors[$0]?.isShredded } ?? false, versions: keyring.versions,
+                    dataKeys: Dictionary(grouping: keysOfOwner, by: \.state).mapValues(\.count),
+                    rows: rows, rowsUnderActiveVersion: onActive, rowsOnOlderVersionsOnly: olderOnly, rowsUnreadable: unreadable))
+            }
+            return WorkspaceStatus(
+                owners: statuses, plaintextRows: counts.filter { $0.protection == .plaintext }.map(\.rows).reduce(0, +),
+                sharedRowsAwaitingMigration: try await store.sharedRowsAwaitingMigration())
+        }
+    }
+}
