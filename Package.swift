@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "ActorKeys", "Envelope",
+                "ActorKeys", "Envelope", "Registry", "Ledger", "Admin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +58,6 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Ledger", "Envelope", "ActorKeys", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
         .testTarget(name: "AdminTests", dependencies: ["Admin", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Envelope", "ActorKeys", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Admin", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
     ]
 )

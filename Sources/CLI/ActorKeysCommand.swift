@@ -8,6 +8,12 @@ struct ActorKeysCommand: AsyncParsableCommand {
         commandName: "actorkeys",
         abstract: "Per-actor age keys and envelope encryption for ledgers.",
         discussion: """
+            Every user, agent and service that writes to the ledger can have its own age key; rows \
+            are sealed under data keys wrapped to their owner's key, and keys rotate without \
+            downtime or lost rows. The home folder (--home, $ACTORKEYS_HOME, else ./.actorkeys) holds \
+            the keys; the database is SQLite there unless --database or $ACTORKEYS_DATABASE_URL names \
+            another (postgres://…).
+
             keygen, encrypt and decrypt read and write standard age files (age-encryption.org/v1): \
             anything they produce opens with age(1), and the other way round.
 
@@ -15,7 +21,10 @@ struct ActorKeysCommand: AsyncParsableCommand {
             5 permission denied. Errors are one line on stderr starting with "error: ".
             """,
         version: version,
-        subcommands: [Keygen.self, Encrypt.self, Decrypt.self, Admin.self]
+        subcommands: [
+            Init.self, Actor.self, Key.self, Ledger.self, Status.self, Token.self, Audit.self,
+            Keygen.self, Encrypt.self, Decrypt.self, Admin.self,
+        ]
     )
 }
 

@@ -1,6 +1,8 @@
 import ActorKeys
+import Admin
 import ArgumentParser
 import Envelope
+import Ledger
 
 /// CLIError is the CLI's one error type: a message for stderr and the exit code of DESIGN.md.
 struct CLIError: Error {
@@ -35,6 +37,23 @@ struct CLIError: Error {
             self.init(code, error.message)
         case let error as EnvelopeError:
             self.init(.failed, error.message)
+        case let error as AdminError:
+            let code: ExitCode = switch error.code {
+            case .invalidArgument: .usage
+            case .notFound: .notFound
+            case .conflict: .conflict
+            case .permissionDenied: .permissionDenied
+            case .shredded, .failed: .failed
+            }
+            self.init(code, error.message)
+        case let error as LedgerError:
+            let code: ExitCode = switch error.code {
+            case .invalidArgument, .connection: .usage
+            case .notFound: .notFound
+            case .conflict: .conflict
+            case .shredded, .database, .corrupt: .failed
+            }
+            self.init(code, error.message)
         default:
             // Argument parsing and validation: the parser's message, on one line.
             var message = ActorKeysCommand.message(for: error)

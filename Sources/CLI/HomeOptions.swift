@@ -1,5 +1,8 @@
+import Admin
 import ArgumentParser
 import FoundationEssentials
+import Ledger
+import Registry
 
 /// HomeOptions are the options shared by the commands that work in an actorkeys home folder.
 struct HomeOptions: ParsableArguments {
@@ -15,6 +18,54 @@ struct HomeOptions: ParsableArguments {
 
     /// `<home>/keys`, where identity files live.
     var keysDirectory: String { homeDirectory + "/keys" }
+}
+
+/// WorkspaceOptions are the global options of the commands that work on an installation:
+/// `--home` and `--database`.
+struct WorkspaceOptions: ParsableArguments {
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Option(name: .long, help: ArgumentHelp("postgres://… or sqlite:PATH (default: $ACTORKEYS_DATABASE_URL, else SQLite in the home folder).", valueName: "URL"))
+    var database: String?
+
+    /// `--database`, else `$ACTORKEYS_DATABASE_URL`, else nil (SQLite in the home folder).
+    func databaseURL() throws(CLIError) -> DatabaseURL? {
+        let text = database ?? ProcessInfo.processInfo.environment["ACTORKEYS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let text else { return nil }
+        do { return try DatabaseURL(text) } catch { throw CLIError(.usage, error.message) }
+    }
+
+    /// Opens the workspace; `create` for `init`.
+    func open(create: Bool = false) async throws(CLIError) -> Workspace {
+        let database = try databaseURL()
+        let policy = try Self.dataKeyPolicy()
+        do {
+            return try await Workspace.open(home: homeOptions.homeDirectory, database: database, create: create, policy: policy)
+        } catch {
+            throw CLIError(error)
+        }
+    }
+
+    /// The data-key limits: `$ACTORKEYS_DATA_KEY_MAX_RECORDS` records and
+    /// `$ACTORKEYS_DATA_KEY_MAX_AGE` seconds per data key, else the defaults.
+    static func dataKeyPolicy() throws(CLIError) -> DataKeyPolicy {
+        var policy = DataKeyPolicy.default
+        let environment = ProcessInfo.processInfo.environment
+        if let text = environment["ACTORKEYS_DATA_KEY_MAX_RECORDS"] {
+            guard let value = Int(text), value > 0 else { throw CLIError(.usage, "ACTORKEYS_DATA_KEY_MAX_RECORDS must be a positive number") }
+            policy.maxRecords = value
+        }
+        if let text = environment["ACTORKEYS_DATA_KEY_MAX_AGE"] {
+            guard let value = Int(text), value > 0 else { throw CLIError(.usage, "ACTORKEYS_DATA_KEY_MAX_AGE must be a positive number of seconds") }
+            policy.maxAge = .seconds(value)
+        }
+        return policy
+    }
+
+    /// The key administration, acting as the local user.
+    func administration(create: Bool = false) async throws(CLIError) -> KeyAdministration {
+        try await open(create: create).administration(as: .commandLine(user: ProcessInfo.processInfo.environment["USER"] ?? "unknown"))
+    }
 }
 
 /// OutputOptions carry `--json`, for every command that reports something.

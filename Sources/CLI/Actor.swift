@@ -1,0 +1,12 @@
+import ArgumentParser
+
+extension ActorKeysCommand {
+    /// `actorkeys actor`: enrolment and listing.
+    struct Actor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "actor",
+            abstract: "Enroll and inspect actors.",
+            subcommands: [Enroll.self, List.self, Show.self]
+        )
+    }
+}

@@ -1,0 +1,32 @@
+import Admin
+import ArgumentParser
+import Ledger
+
+extension ActorKeysCommand.Actor {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List actors, their key policy, permissions and active key.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let store = try await workspace.open().store
+            do {
+                var reports: [ActorReport] = []
+                for actor in try await store.actors() {
+                    reports.append(ActorReport(actor, keys: try await store.keyringOf(.actor(actor.id)).versions))
+                }
+                if output.json { return try output.printJSON(reports) }
+                if reports.isEmpty { print("no actors") }
+                for report in reports {
+                    let active = report.keys.first { $0.state == "active" }?.fingerprint ?? (report.shreddedAt != nil ? "shredded" : "shared key")
+                    let flags = [report.isAdmin ? "admin" : nil, report.canRotateEncryptionKey ? "can-rotate" : nil, report.canShred ? "can-shred" : nil]
+                        .compactMap { $0 }.joined(separator: ",")
+                    print("\(report.id)\t\(report.keyPolicy)\t\(active)\t\(flags.isEmpty ? "-" : flags)")
+                }
+            } catch let error as LedgerError {
+                throw CLIError(error)
+            }
+        }
+    }
+}

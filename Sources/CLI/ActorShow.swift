@@ -1,0 +1,36 @@
+import Admin
+import ActorKeys
+import ArgumentParser
+import Ledger
+
+extension ActorKeysCommand.Actor {
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one actor and every version of its key.")
+
+        @Argument(help: ArgumentHelp("The actor id.", valueName: "ID"))
+        var id: String
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let id = try ActorID.parse(id)
+            let store = try await workspace.open().store
+            do {
+                guard let actor = try await store.actor(id) else { throw CLIError(.notFound, "actor \(id) does not exist") }
+                let report = ActorReport(actor, keys: try await store.keyringOf(.actor(id)).versions)
+                if output.json { return try output.printJSON(report) }
+                print("actor:       \(report.id)")
+                print("keys:        \(report.keyPolicy)")
+                print("permissions: is_admin=\(report.isAdmin) can_rotate_encryption_key=\(report.canRotateEncryptionKey) can_shred=\(report.canShred)")
+                print("created:     \(report.createdAt)")
+                if let shredded = report.shreddedAt { print("shredded:    \(shredded)") }
+                for key in report.keys {
+                    print("key v\(key.version):      \(key.fingerprint)  \(key.state)  \(key.name)  \(key.recipient)")
+                }
+            } catch let error as LedgerError {
+                throw CLIError(error)
+            }
+        }
+    }
+}

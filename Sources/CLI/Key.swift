@@ -1,0 +1,12 @@
+import ArgumentParser
+
+extension ActorKeysCommand {
+    /// `actorkeys key`: the key lifecycle.
+    struct Key: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "key",
+            abstract: "Create, rotate, rewrap, re-encrypt, retire and shred keys.",
+            subcommands: [Create.self, Rotate.self, Rewrap.self, Reencrypt.self, Retire.self, Shred.self]
+        )
+    }
+}

@@ -1,0 +1,30 @@
+import ActorKeys
+import Admin
+import ArgumentParser
+
+extension ActorKeysCommand.Key {
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Opt in: give an enrolled actor its own key. New rows use it; 'ledger migrate' moves its shared-key rows."
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The actor.", valueName: "ID"))
+        var actor: String
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let id = try ActorID.parse(actor)
+            let administration = try await workspace.administration()
+            let created: KeyCreation
+            do { created = try await administration.createKey(for: id) } catch { throw CLIError(error) }
+            if output.json {
+                try output.printJSON(KeyVersionReport(created.version))
+            } else {
+                print("\(id) now has its own key \(created.version.fingerprint) (\(created.files.identityPath))")
+                print("its shared-key rows can be moved with: actorkeys ledger migrate --actor \(id)")
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ActorKeys
+import Admin
+import ArgumentParser
+
+extension ActorKeysCommand.Key {
+    struct Shred: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase every version of an actor's key: its rows can never be read again.",
+            discussion: "Key files, cached keys and wrapped data keys are erased; the rows stay and read back as shredded."
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The actor.", valueName: "ID"))
+        var actor: String
+
+        @Flag(name: .long, help: "Confirm: this cannot be undone.")
+        var yes = false
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if !yes { throw ValidationError("Shredding erases the actor's keys for ever: add --yes to confirm.") }
+        }
+
+        func run() async throws {
+            let id = try ActorID.parse(actor)
+            let administration = try await workspace.administration()
+            let shredding: Shredding
+            do { shredding = try await administration.shred(id, confirmed: yes) } catch { throw CLIError(error) }
+            let outcome = shredding.outcome
+            if output.json {
+                try output.printJSON([
+                    "actor": id.rawValue, "fingerprints": outcome.versionsDestroyed.map(\.fingerprint.hex).joined(separator: " "),
+                    "data_keys_erased": String(outcome.dataKeysErased), "rows_unreadable": String(outcome.rowsUnreadable),
+                    "rows_under_shared_key": String(outcome.rowsUnderSharedKey),
+                ])
+            } else {
+                print("shredded \(id): \(outcome.versionsDestroyed.count) key version(s) and \(outcome.dataKeysErased) data key(s) erased; \(outcome.rowsUnreadable) row(s) can never be read again")
+                if outcome.rowsUnderSharedKey > 0 {
+                    print("note: \(outcome.rowsUnderSharedKey) row(s) \(id) wrote under the shared key stay readable")
+                }
+            }
+        }
+    }
+}
