@@ -1,4 +1,5 @@
 import ActorKeys
+import Dispatch
 import Envelope
 import Synchronization
 
@@ -240,11 +241,18 @@ public final class EncryptorRegistry: Sendable {
         if loaded == nil || !preferred.contains(where: { loaded?[$0] != nil }) {
             let epoch = state.withLock { $0.epoch[owner, default: 0] }
             let keyring = try await store.keyring(for: owner)
-            var identities: [Fingerprint: X25519Identity] = [:]
-            for version in keyring.versions where version.state != .destroyed {
-                // A missing or unreadable file only matters if no other version can unwrap.
-                if let identity = try? keyStore.loadIdentity(owner: owner, name: version.name), identity.recipient == version.recipient {
-                    identities[version.fingerprint] = identity
+            let keyStore = self.keyStore
+            // File reads are blocking calls: they run on a dispatch queue, not the cooperative pool.
+            let identities = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    var identities: [Fingerprint: X25519Identity] = [:]
+                    for version in keyring.versions where version.state != .destroyed {
+                        // A missing or unreadable file only matters if no other version can unwrap.
+                        if let identity = try? keyStore.loadIdentity(owner: owner, name: version.name), identity.recipient == version.recipient {
+                            identities[version.fingerprint] = identity
+                        }
+                    }
+                    continuation.resume(returning: identities)
                 }
             }
             state.withLock { state in
