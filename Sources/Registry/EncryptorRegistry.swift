@@ -158,14 +158,7 @@ public final class EncryptorRegistry: Sendable {
     public func open(
         _ record: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, owner: Owner, entryID: String
     ) async throws(RegistryError) -> Int {
-        let context = try Self.context(owner, entryID)
-        let id: DataKeyID
-        do {
-            id = try RecordEnvelope.dataKeyID(of: record)
-        } catch {
-            throw RegistryError(.malformedRecord, error.message)
-        }
-        let key = try await openingKey(id, owner: owner)
+        let (key, context) = try await openingKey(for: try Self.dataKeyID(of: record), owner: owner, entryID: entryID)
         do {
             return try RecordEnvelope.open(record, into: output, with: key, context: context)
         } catch {
@@ -175,19 +168,26 @@ public final class EncryptorRegistry: Sendable {
 
     /// Opens `record` into a new array.
     public func open(_ record: [UInt8], owner: Owner, entryID: String) async throws(RegistryError) -> [UInt8] {
-        let context = try Self.context(owner, entryID)
-        let id: DataKeyID
-        do {
-            id = try RecordEnvelope.dataKeyID(of: record)
-        } catch {
-            throw RegistryError(.malformedRecord, error.message)
-        }
-        let key = try await openingKey(id, owner: owner)
+        let id = try record.withUnsafeBytes { raw in Swift.Result { () throws(RegistryError) in try Self.dataKeyID(of: raw) } }.get()
+        let (key, context) = try await openingKey(for: id, owner: owner, entryID: entryID)
         do {
             return try RecordEnvelope.open(record, with: key, context: context)
         } catch {
             throw RegistryError(.malformedRecord, error.message)
         }
+    }
+
+    private static func dataKeyID(of record: UnsafeRawBufferPointer) throws(RegistryError) -> DataKeyID {
+        do {
+            return try RecordEnvelope.dataKeyID(of: record)
+        } catch {
+            throw RegistryError(.malformedRecord, error.message)
+        }
+    }
+
+    private func openingKey(for id: DataKeyID, owner: Owner, entryID: String) async throws(RegistryError) -> (DataKey, RecordContext) {
+        let context = try Self.context(owner, entryID)
+        return (try await openingKey(id, owner: owner), context)
     }
 
     private func openingKey(_ id: DataKeyID, owner: Owner) async throws(RegistryError) -> DataKey {
