@@ -15,7 +15,10 @@ let package = Package(
         .executable(name: "actorkeys", targets: ["CLI"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -42,12 +45,21 @@ let package = Package(
         .target(name: "Envelope", dependencies: ["ActorKeys", "CSodium", "COpenSSL"]),
         .target(name: "Registry", dependencies: ["ActorKeys", "Envelope"]),
         .target(name: "Ledger", dependencies: ["ActorKeys", "Envelope", "Registry", "CSQLite", "CPostgres"]),
-        .target(name: "Admin", dependencies: ["ActorKeys", "Envelope", "Registry", "Ledger"]),
+        .target(
+            name: "Admin",
+            dependencies: [
+                "ActorKeys", "Envelope", "Registry", "Ledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "CLI",
             dependencies: [
                 "ActorKeys", "Envelope", "Registry", "Ledger", "Admin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Temporary directories and child processes for the test targets; not a product.
@@ -57,7 +69,13 @@ let package = Package(
         // The registry is tested on the real stores (SQLite, PostgreSQL), not on a fake.
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Ledger", "Envelope", "ActorKeys", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
-        .testTarget(name: "AdminTests", dependencies: ["Admin", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
+        .testTarget(
+            name: "AdminTests",
+            dependencies: [
+                "Admin", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport", "CLI",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Admin", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
     ]
 )

@@ -15,7 +15,7 @@ extension KeyAdministration {
         do {
             outcome = try await body()
         } catch {
-            _ = try? await record("admin.\(action).error.\(error.code.rawValue)", target: target, outcome: "failure", details: ["error": error.message])
+            try? await recordFailure(action, target: target, error: error)
             throw error
         }
         do {
@@ -24,6 +24,16 @@ extension KeyAdministration {
             throw AdminError(.failed, "\(action) succeeded, but its audit event could not be recorded: \(error.message)")
         }
         return outcome.0
+    }
+
+    /// Records `admin.<action>.error.<code>` with the error's message.
+    func recordFailure(_ action: String, target: String?, error: AdminError) async throws(AdminError) {
+        try await record("admin.\(action).error.\(error.code.rawValue)", target: target, outcome: "failure", details: ["error": error.message])
+    }
+
+    /// Records `admin.<action>.success`, for actions that are not a use case of their own.
+    public func recordSuccess(_ action: String, target: String?, details: AuditDetails) async throws(AdminError) {
+        try await record("admin.\(action).success", target: target, outcome: "success", details: details)
     }
 
     private func record(_ eventType: String, target: String?, outcome: String, details: AuditDetails) async throws(AdminError) {

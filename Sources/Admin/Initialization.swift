@@ -8,6 +8,7 @@ extension KeyAdministration {
     /// cut off after writing the shared key file picks that file up instead of failing.
     public func initialize(admin adminID: ActorID) async throws(AdminError) -> Initialization {
         try await audited("init", target: adminID.rawValue) { () throws(AdminError) in
+            try authorize([.isAdmin])
             let keyring = try await admin { try await store.keyringOf(.shared) }
             if keyring.active != nil { throw AdminError(.conflict, "already initialized: the shared key exists (\(keyring.active!.fingerprint))") }
             let files = try sharedPrimaryFiles()

@@ -9,6 +9,8 @@ import Registry
 public struct KeyAdministration: Sendable {
     public let workspace: Workspace
     public let principal: Principal
+    /// The principal's permissions; nil for the command line, which is not restricted.
+    public let permissions: Permissions?
 
     var store: LedgerStore { workspace.store }
     var keyStore: KeyStore { workspace.keyStore }
@@ -19,6 +21,7 @@ public struct KeyAdministration: Sendable {
     /// key until `createKey`.
     public func enroll(_ id: ActorID, keys policy: KeyPolicy, permissions: Permissions = .none) async throws(AdminError) -> Enrollment {
         try await audited("actor.enroll", target: id.rawValue) { () throws(AdminError) in
+            try authorize([.isAdmin])
             let actor = Actor(id: id, keyPolicy: policy, permissions: permissions, createdAt: .now(), shreddedAt: nil)
             if try await admin({ try await store.actor(id) }) != nil { throw AdminError(.conflict, "actor \(id) already exists") }
             let key = policy == .auto ? try generateKey(for: .actor(id), name: nil, force: false, existing: []) : nil
@@ -40,6 +43,7 @@ public struct KeyAdministration: Sendable {
     /// `ledger migrate` moves its older shared-key rows.
     public func createKey(for id: ActorID) async throws(AdminError) -> KeyCreation {
         try await audited("encryption.key_create", target: id.rawValue) { () throws(AdminError) in
+            try authorize([.isAdmin])
             let actor = try await existingActor(id)
             let keyring = try await admin { try await store.keyringOf(.actor(id)) }
             if keyring.active != nil { throw AdminError(.conflict, "actor \(id) already has a key: use key rotate") }
@@ -58,6 +62,7 @@ public struct KeyAdministration: Sendable {
     /// replaced only with `force`, and never one that is a live key version.
     public func rotate(_ owner: Owner, name: String? = nil, force: Bool = false) async throws(AdminError) -> Rotation {
         try await audited("encryption.rotate", target: owner.actor?.rawValue) { () throws(AdminError) in
+            try authorize([.isAdmin, .canRotateEncryptionKey])
             if let actor = owner.actor { _ = try await existingActor(actor) }
             let keyring = try await admin { try await store.keyringOf(owner) }
             guard let current = keyring.active else {
@@ -85,6 +90,7 @@ public struct KeyAdministration: Sendable {
     /// is erased. Otherwise refuses and says how many data keys still do.
     public func retire(_ owner: Owner, fingerprint text: String) async throws(AdminError) -> KeyVersion {
         try await audited("encryption.retire", target: owner.actor?.rawValue) { () throws(AdminError) in
+            try authorize([.isAdmin, .canRotateEncryptionKey])
             guard let fingerprint = Fingerprint(hex: text) else {
                 throw AdminError(.invalidArgument, "invalid fingerprint \"\(text.prefix(40))\": a fingerprint is 16 lowercase hex characters")
             }
@@ -99,6 +105,7 @@ public struct KeyAdministration: Sendable {
     /// never be read again; everything else stays readable. Needs explicit confirmation.
     public func shred(_ id: ActorID, confirmed: Bool) async throws(AdminError) -> Shredding {
         try await audited("encryption.shred", target: id.rawValue) { () throws(AdminError) in
+            try authorize([.isAdmin, .canShred])
             guard confirmed else { throw AdminError(.invalidArgument, "shredding erases \(id)'s keys for ever: confirm it (--yes)") }
             let actor = try await existingActor(id, allowShredded: true)
             let outcome = try await admin { try await store.shred(actor.id) }
@@ -118,6 +125,7 @@ public struct KeyAdministration: Sendable {
     /// Makes a bearer token for `actor`: returned once, stored only as its SHA-256.
     public func createToken(for id: ActorID) async throws(AdminError) -> CreatedToken {
         try await audited("token.create", target: id.rawValue) { () throws(AdminError) in
+            try authorize([.isAdmin])
             _ = try await existingActor(id)
             let token = APITokenFormat.generate()
             try await admin { try await store.insertToken(id: token.id, actor: id, tokenHash: token.hash) }

@@ -8,6 +8,7 @@ extension KeyAdministration {
     /// an interrupted migration simply continues when run again.
     public func migrate(_ actor: ActorID?, control: OperationControl = OperationControl()) async throws(AdminError) -> OperationSummary {
         try await audited("ledger.migrate", target: actor?.rawValue) { () throws(AdminError) in
+            try authorize([.isAdmin])
             if let actor {
                 let found = try await existingActor(actor)
                 guard try await admin({ try await store.keyringOf(.actor(found.id)) }).active != nil else {

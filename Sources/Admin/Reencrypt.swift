@@ -12,6 +12,7 @@ extension KeyAdministration {
     /// once no row uses it. Rows that fail to open stay where they are and are reported.
     public func reencrypt(_ owner: Owner, control: OperationControl = OperationControl()) async throws(AdminError) -> OperationSummary {
         try await audited("encryption.reencrypt", target: owner.actor?.rawValue) { () throws(AdminError) in
+            try authorize([.isAdmin, .canRotateEncryptionKey])
             if let actor = owner.actor { _ = try await existingActor(actor) }
             guard try await admin({ try await store.keyringOf(owner) }).active != nil else {
                 throw AdminError(.conflict, "\(owner) has no active key to re-encrypt under")

@@ -19,6 +19,7 @@ extension KeyAdministration {
                 break
             }
             let part = try await audited("encryption.rewrap", target: owner.actor?.rawValue) { () throws(AdminError) in
+                try authorize([.isAdmin])
                 let part = try await rewrapOwner(owner, control: control, before: summary)
                 return (part, ["done": String(part.done), "failed": String(part.failed), "skipped": String(part.skipped), "owner": owner.label])
             }

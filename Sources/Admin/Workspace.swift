@@ -51,8 +51,10 @@ public final class Workspace: Sendable {
     }
 
     /// The key administration of this workspace, acting as `principal` in the audit trail.
-    public func administration(as principal: Principal) -> KeyAdministration {
-        KeyAdministration(workspace: self, principal: principal)
+    /// With `permissions`, every action checks them (the HTTP API); without, none do (the
+    /// command line, which holds the key files anyway).
+    public func administration(as principal: Principal, permissions: Permissions? = nil) -> KeyAdministration {
+        KeyAdministration(workspace: self, principal: principal, permissions: permissions)
     }
 }
 

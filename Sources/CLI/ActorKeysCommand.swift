@@ -22,7 +22,7 @@ struct ActorKeysCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            Init.self, Actor.self, Key.self, Ledger.self, Status.self, Token.self, Audit.self,
+            Init.self, Actor.self, Key.self, Ledger.self, Status.self, Token.self, Audit.self, Serve.self,
             Keygen.self, Encrypt.self, Decrypt.self, Admin.self,
         ]
     )

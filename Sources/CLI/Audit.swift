@@ -36,7 +36,7 @@ extension ActorKeysCommand {
                 let store = try await workspace.open().store
                 let events: [AuditRecord]
                 do { events = try await store.auditEvents(after: after, since: since.flatMap(Timestamp.init(rfc3339:)), limit: limit) } catch { throw CLIError(error) }
-                if output.json { return try output.printJSON(events) }
+                if output.json { return try output.printJSON(events.map(AuditEventReport.init)) }
                 for event in events {
                     print("\(event.sequence)\t\(event.occurredAt.rfc3339Milliseconds)\t\(event.eventType)\t\(event.principal ?? "-")\t\(event.targetActor ?? "-")\t\(event.details)")
                 }

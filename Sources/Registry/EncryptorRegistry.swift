@@ -280,6 +280,21 @@ public final class EncryptorRegistry: Sendable {
         }
     }
 
+    /// Drops everything cached for every owner: the next use reloads keys from the store and
+    /// the disk. Returns how many owners had something cached.
+    @discardableResult
+    public func evictAll() -> Int {
+        state.withLock { state in
+            let owners = Set(state.sealing.keys).union(state.identities.keys).union(state.hasActiveKey.keys)
+            for owner in owners { state.epoch[owner, default: 0] &+= 1 }
+            state.sealing.removeAll()
+            state.hasActiveKey.removeAll()
+            state.identities.removeAll()
+            state.opening = DataKeyCache(capacity: state.opening.capacity)
+            return owners.count
+        }
+    }
+
     /// Drops one data key from the opening cache (after it was erased).
     public func evict(dataKey id: DataKeyID) {
         state.withLock { $0.opening.remove(id) }

@@ -1,0 +1,58 @@
+import FoundationEssentials
+import Hummingbird
+import Ledger
+
+/// APIError is every error the HTTP API answers with: a status and the body
+/// `{"error": {"code": "...", "message": "..."}}`. Only this type shapes an error response;
+/// anything else becomes a generic 500 with nothing leaked (see `ErrorMiddleware`).
+public struct APIError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.make(status, ["error": ["code": code, "message": message]])
+    }
+
+    /// The status for a use case's failure.
+    public init(_ error: AdminError) {
+        let status: HTTPResponse.Status = switch error.code {
+        case .invalidArgument: .unprocessableContent
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .permissionDenied: .forbidden
+        case .shredded: .gone
+        case .failed: .internalServerError
+        }
+        self.init(status, error.code.rawValue, error.message)
+    }
+
+    public init(_ error: LedgerError) {
+        self.init(AdminError(error))
+    }
+
+    static func invalid(_ message: String) -> APIError { APIError(.unprocessableContent, "invalid_argument", message) }
+    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
+    static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
+    static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "permission_denied", message) }
+    static let unauthorized = APIError(.unauthorized, "unauthorized", "a valid bearer token is required: Authorization: Bearer ak_…")
+    static let internalError = APIError(.internalServerError, "internal", "internal error")
+}
+
+/// JSONResponse builds JSON responses with stable output: sorted keys, no escaped slashes.
+public enum JSONResponse {
+    public static func make(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
