@@ -133,6 +133,24 @@ public struct KeyAdministration: Sendable {
         }
     }
 
+    /// Revokes a token by id: it stops working at once.
+    public func revokeToken(_ id: String) async throws(AdminError) {
+        try await audited("token.revoke", target: nil) { () throws(AdminError) in
+            try authorize([.isAdmin])
+            guard try await admin({ try await store.revokeToken(id: id) }) else {
+                throw AdminError(.notFound, "no live token with id \(id.prefix(64))")
+            }
+            return ((), ["token_id": id])
+        }
+    }
+
+    /// An actor's tokens (ids and dates; the tokens themselves are not stored).
+    public func tokens(of id: ActorID) async throws(AdminError) -> [APIToken] {
+        try authorize([.isAdmin])
+        _ = try await existingActor(id, allowShredded: true)
+        return try await admin { try await store.tokens(of: id) }
+    }
+
     // MARK: Helpers
 
     func existingActor(_ id: ActorID, allowShredded: Bool = false) async throws(AdminError) -> Actor {

@@ -1,14 +1,15 @@
 import ActorKeys
 import Admin
 import ArgumentParser
+import Ledger
 
 extension ActorKeysCommand {
     /// `actorkeys token`: API tokens.
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "token",
-            abstract: "Make API tokens.",
-            subcommands: [Create.self]
+            abstract: "Make, list and revoke API tokens.",
+            subcommands: [Create.self, List.self, Revoke.self]
         )
 
         struct Create: AsyncParsableCommand {
@@ -33,6 +34,44 @@ extension ActorKeysCommand {
                     print(token.token)
                     Console.note("token \(token.id) for \(id): shown this once, store it now")
                 }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List an actor's tokens: ids and dates, never the tokens.")
+
+            @Option(name: .long, help: ArgumentHelp("The actor.", valueName: "ID"))
+            var actor: String
+
+            @OptionGroup var workspace: WorkspaceOptions
+            @OptionGroup var output: OutputOptions
+
+            func run() async throws {
+                let id = try ActorID.parse(actor)
+                let administration = try await workspace.administration()
+                let tokens: [APIToken]
+                do { tokens = try await administration.tokens(of: id) } catch { throw CLIError(error) }
+                if output.json {
+                    return try output.printJSON(tokens.map { ["id": $0.id, "actor": $0.actor.rawValue, "created_at": $0.createdAt.rfc3339, "revoked_at": $0.revokedAt?.rfc3339 ?? ""] })
+                }
+                for token in tokens {
+                    print("\(token.id)\t\(token.createdAt.rfc3339)\t\(token.revokedAt.map { "revoked " + $0.rfc3339 } ?? "live")")
+                }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke a token by id: it stops working at once.")
+
+            @Argument(help: ArgumentHelp("The token id (tok_…), as token create and token list show it.", valueName: "TOKEN_ID"))
+            var id: String
+
+            @OptionGroup var workspace: WorkspaceOptions
+
+            func run() async throws {
+                let administration = try await workspace.administration()
+                do { try await administration.revokeToken(id) } catch { throw CLIError(error) }
+                print("revoked \(id)")
             }
         }
     }

@@ -21,6 +21,11 @@ struct HTTPRouterTests {
                 #expect(reply.errorCode == "unauthorized")
             }
             #expect(try await client.call(.get, "/v1/admin/actors", as: fixture.adminToken).status == 200)
+            // A revoked token stops working at once.
+            let extra = try await fixture.base.admin.createToken(for: try ActorID("ops"))
+            #expect(try await client.call(.get, "/v1/admin/actors", as: extra.token).status == 200)
+            try await fixture.base.admin.revokeToken(extra.id)
+            #expect(try await client.call(.get, "/v1/admin/actors", as: extra.token).status == 401)
             // A shredded actor's token stops working.
             #expect(try await client.call(.delete, "/v1/admin/actors/alice/keys", as: fixture.adminToken).status == 200)
             #expect(try await client.call(.get, "/v1/ledger/entries", as: fixture.tokens["alice"]).status == 401)
@@ -135,6 +140,18 @@ struct HTTPRouterTests {
             #expect(try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice","name":"stray"}"#).status == 409)
             #expect(try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice","name":"stray","force":true}"#).status == 200)
 
+            // Key generation fails for a rotation (a file where alice's key folder is): 500, and
+            // nothing is half-written: no new version, the old files back in place work.
+            let aliceFolder = keys.directory(for: .actor(try ActorID("alice")))
+            try FileManager.default.moveItem(atPath: aliceFolder, toPath: aliceFolder + ".aside")
+            _ = FileManager.default.createFile(atPath: aliceFolder, contents: Data("x".utf8))
+            let versions = try await fixture.workspace.store.keyringOf(.actor(try ActorID("alice"))).versions.count
+            let broken = try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice"}"#)
+            #expect(broken.status == 500)
+            #expect(try await fixture.workspace.store.keyringOf(.actor(try ActorID("alice"))).versions.count == versions)
+            try FileManager.default.removeItem(atPath: aliceFolder)
+            try FileManager.default.moveItem(atPath: aliceFolder + ".aside", toPath: aliceFolder)
+
             // Key generation fails (a file where bob's key folder goes): 500, nothing half-written.
             _ = try await client.call(.post, "/v1/admin/actors", as: fixture.adminToken, json: #"{"actor_id":"bob","keys":"opt-in"}"#)
             let folder = keys.directory(for: .actor(try ActorID("bob")))
@@ -148,7 +165,8 @@ struct HTTPRouterTests {
         let types = try await fixture.workspace.store.auditEvents(limit: 1000).map(\.eventType)
         for expected in ["admin.encryption.rotate.success", "admin.encryption.rotate.error.permission_denied",
                          "admin.encryption.rotate.error.not_found", "admin.encryption.rotate.error.conflict",
-                         "admin.encryption.rotate.error.invalid_argument", "admin.encryption.key_create.error.failed"] {
+                         "admin.encryption.rotate.error.invalid_argument", "admin.encryption.rotate.error.failed",
+                         "admin.encryption.key_create.error.failed"] {
             #expect(types.contains(expected), "no \(expected) event")
         }
         #expect(try await fixture.base.admin.verifyAudit().isIntact)
