@@ -65,7 +65,8 @@ let package = Package(
         // Temporary directories and child processes for the test targets; not a product.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ActorKeysTests", dependencies: ["ActorKeys", "TestSupport"]),
-        .testTarget(name: "EnvelopeTests", dependencies: ["Envelope", "ActorKeys", "TestSupport"]),
+        // CSodium: the record cipher is checked against libsodium's own XChaCha20-Poly1305.
+        .testTarget(name: "EnvelopeTests", dependencies: ["Envelope", "ActorKeys", "TestSupport", "CSodium"]),
         // The registry is tested on the real stores (SQLite, PostgreSQL), not on a fake.
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Ledger", "Envelope", "ActorKeys", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),

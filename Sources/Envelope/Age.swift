@@ -95,7 +95,7 @@ public enum Age {
         if stanzas.count > 1, stanzas.contains(where: { $0.type == ScryptStanza.type }) {
             throw EnvelopeError(.invalidArgument, "a passphrase (scrypt) recipient must be the only recipient")
         }
-        var header = Header(stanzas: stanzas, mac: [])
+        var header = Header(stanzas: stanzas, mac: [], macInput: nil)
         header.mac = Header.mac(for: header.encodedWithoutMAC(), fileKey: fileKey)
         return header
     }
@@ -116,7 +116,7 @@ public enum Age {
             throw Header.malformed("an scrypt stanza must be the only stanza")
         }
         let fileKey = try unwrap(header.stanzas, with: identities)
-        let expected = Header.mac(for: header.encodedWithoutMAC(), fileKey: fileKey)
+        let expected = Header.mac(for: header.macInput ?? header.encodedWithoutMAC(), fileKey: fileKey)
         guard Primitives.constantTimeEqual(expected, header.mac) else {
             throw EnvelopeError(.badHeaderMAC, "bad header MAC")
         }

@@ -8,9 +8,12 @@ struct BufferedSource<Base: ByteSource>: ByteSource {
     private var end = 0
     private var baseEnded = false
 
+    /// `capacity` is the most buffered before a line forces more; a source that knows it is
+    /// smaller gets a smaller buffer.
     init(_ base: Base, capacity: Int = 16 * 1024) {
         self.base = base
-        self.storage = [UInt8](repeating: 0, count: capacity)
+        let needed = base.expectedByteCount.map { max(64, $0 + 1) } ?? capacity
+        self.storage = [UInt8](repeating: 0, count: min(capacity, needed))
     }
 
     private var buffered: Int { end - start }

@@ -11,6 +11,9 @@ struct Header {
 
     var stanzas: [Stanza]
     var mac: [UInt8]
+    /// As read: the header's bytes up to and including `---`. The parser accepts only canonical
+    /// encodings, so these are exactly `encodedWithoutMAC()`, without building it again.
+    var macInput: [UInt8]?
 
     /// The header up to and including `---`, without the space and the MAC: what the MAC covers.
     func encodedWithoutMAC() -> [UInt8] {
@@ -48,7 +51,9 @@ struct Header {
             guard let line = try reader.next(&source) else { throw malformed("unexpected end of header") }
             if line.starts(with: "---".utf8) {
                 guard !stanzas.isEmpty else { throw malformed("no recipient stanzas") }
-                return Header(stanzas: stanzas, mac: try parseMAC(line))
+                let mac = try parseMAC(line)
+                reader.consumed.append(contentsOf: "---".utf8)
+                return Header(stanzas: stanzas, mac: mac, macInput: reader.consumed)
             }
             guard line.starts(with: "-> ".utf8) else { throw malformed("unexpected line, want a stanza or the MAC") }
             stanzas.append(try parseStanza(arguments: line.dropFirst(3), reader: &reader, source: &source))
@@ -85,9 +90,11 @@ struct Header {
     }
 }
 
-/// LineReader reads LF-terminated header lines within a total byte budget.
+/// LineReader reads LF-terminated header lines within a total byte budget, and keeps the bytes
+/// of the lines before the MAC line, which the MAC covers.
 private struct LineReader {
     var remaining: Int
+    var consumed: [UInt8] = []
 
     mutating func next<Base>(_ source: inout BufferedSource<Base>) throws(EnvelopeError) -> [UInt8]? {
         let tooLarge = Header.malformed("header larger than \(Header.sizeLimit) bytes")
@@ -96,6 +103,10 @@ private struct LineReader {
         guard line.terminated else { throw Header.malformed("unexpected end of header") }
         remaining -= line.bytes.count + 1
         guard remaining >= 0 else { throw tooLarge }
+        if !line.bytes.starts(with: "---".utf8) {
+            consumed.append(contentsOf: line.bytes)
+            consumed.append(UInt8(ascii: "\n"))
+        }
         return line.bytes
     }
 }

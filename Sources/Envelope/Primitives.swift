@@ -27,32 +27,30 @@ enum Primitives {
         return bytes
     }
 
-    /// HMAC-SHA-256 of `message` under `key`.
+    /// HMAC-SHA-256 of `message` under `key` (OpenSSL; see `HMAC`).
     static func hmacSHA256(key: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer) -> [UInt8] {
-        ensureInitialized()
-        var state = crypto_auth_hmacsha256_state()
-        var mac = [UInt8](repeating: 0, count: 32)
-        crypto_auth_hmacsha256_init(&state, key.bytePointer, key.count)
-        crypto_auth_hmacsha256_update(&state, message.bytePointer, UInt64(message.count))
-        _ = mac.withUnsafeMutableBytes { crypto_auth_hmacsha256_final(&state, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
-        sodium_memzero(&state, MemoryLayout<crypto_auth_hmacsha256_state>.size)
-        return mac
+        [UInt8](unsafeUninitializedCapacity: HMAC.length) { output, count in
+            HMAC.authenticate(key: key, message, into: output.baseAddress!)
+            count = HMAC.length
+        }
     }
 
     /// HKDF-SHA-256 (RFC 5869) with a 32-byte output: one HMAC for Extract, one for Expand.
+    /// The pseudo-random key lives on the stack and is zeroed before returning.
     static func hkdf(ikm: UnsafeRawBufferPointer, salt: UnsafeRawBufferPointer, info: String) -> SecretBytes {
         ensureInitialized()
-        var prk = hmacSHA256(key: salt, message: ikm)
-        defer { prk.withUnsafeMutableBytes { sodium_memzero($0.baseAddress!, $0.count) } }
-        var expandInput = Array(info.utf8) + [1]
-        return SecretBytes(count: keyLength) { output in
-            var state = crypto_auth_hmacsha256_state()
-            _ = prk.withUnsafeBytes { crypto_auth_hmacsha256_init(&state, $0.bytePointer, $0.count) }
-            expandInput.withUnsafeMutableBytes {
-                _ = crypto_auth_hmacsha256_update(&state, $0.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64($0.count))
+        return withUnsafeTemporaryAllocation(byteCount: HMAC.length, alignment: 16) { prk in
+            HMAC.authenticate(key: salt, ikm, into: prk.baseAddress!)
+            defer { sodium_memzero(prk.baseAddress!, prk.count) }
+            var info = info
+            return info.withUTF8 { infoBytes in
+                var counter: UInt8 = 1
+                return withUnsafeBytes(of: &counter) { counterByte in
+                    SecretBytes(count: keyLength) { output in
+                        HMAC.authenticate(key: UnsafeRawBufferPointer(prk), UnsafeRawBufferPointer(infoBytes), counterByte, into: output.baseAddress!)
+                    }
+                }
             }
-            crypto_auth_hmacsha256_final(&state, output.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            sodium_memzero(&state, MemoryLayout<crypto_auth_hmacsha256_state>.size)
         }
     }
 

@@ -46,13 +46,9 @@ public enum RecordEnvelope {
         dataKey.id.store(into: UnsafeMutableRawBufferPointer(rebasing: output[1..<headerLength]))
         let nonce = output.baseAddress! + headerLength
         randombytes_buf(nonce, nonceLength)
-        let ciphertext = (nonce + nonceLength).assumingMemoryBound(to: UInt8.self)
         try context.withAssociatedData(header: UnsafeRawBufferPointer(rebasing: output[0..<headerLength])) { aad throws(EnvelopeError) in
             dataKey.key.withUnsafeBytes { key in
-                _ = crypto_aead_xchacha20poly1305_ietf_encrypt(
-                    ciphertext, nil, plaintext.bytePointer, UInt64(plaintext.count),
-                    aad.bytePointer, UInt64(aad.count), nil,
-                    UnsafeRawPointer(nonce).assumingMemoryBound(to: UInt8.self), key.bytePointer)
+                RecordCipher.seal(plaintext, into: nonce + nonceLength, key: key, nonce: nonce, associatedData: aad)
             }
         }
         return length
@@ -80,17 +76,17 @@ public enum RecordEnvelope {
         let length = record.count - overhead
         guard output.count >= length else { throw outputTooSmall }
         let nonce = record.baseAddress! + headerLength
-        let sealed = nonce + nonceLength
-        let status = try context.withAssociatedData(header: UnsafeRawBufferPointer(rebasing: record[0..<headerLength])) {
+        let sealed = UnsafeRawBufferPointer(rebasing: record[(headerLength + nonceLength)...])
+        let opened = try context.withAssociatedData(header: UnsafeRawBufferPointer(rebasing: record[0..<headerLength])) {
             aad throws(EnvelopeError) in
             dataKey.key.withUnsafeBytes { key in
-                crypto_aead_xchacha20poly1305_ietf_decrypt(
-                    output.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafeMutablePointer(mutating: aad.bytePointer),
-                    nil, nil, sealed.assumingMemoryBound(to: UInt8.self), UInt64(length + tagLength),
-                    aad.bytePointer, UInt64(aad.count), nonce.assumingMemoryBound(to: UInt8.self), key.bytePointer)
+                var scratch: UInt8 = 0
+                return withUnsafeMutablePointer(to: &scratch) { fallback in
+                    RecordCipher.open(sealed, into: output.baseAddress ?? UnsafeMutableRawPointer(fallback), key: key, nonce: nonce, associatedData: aad)
+                }
             }
         }
-        guard status == 0 else { throw authenticationFailed }
+        guard opened else { throw authenticationFailed }
         return length
     }
 

@@ -45,7 +45,7 @@ enum Stream {
     static func encrypt<Source: ByteSource, Sink: ByteSink>(
         from source: inout Source, to sink: inout Sink, key: SecretBytes
     ) throws(EnvelopeError) {
-        let cipher = PayloadCipher(key: key, direction: .seal)
+        let cipher = PayloadCipher(key: key, direction: .seal, expectedSize: source.expectedByteCount)
         try process(from: &source, to: &sink, inputUnit: chunkSize, outputUnit: sealedChunkSize, zeroing: .input) {
             chunk, output, counter, last throws(EnvelopeError) in
             withChunkNonce(counter, last: last) { cipher.seal(chunk, into: output, nonce: $0) }
@@ -57,7 +57,7 @@ enum Stream {
     static func decrypt<Source: ByteSource, Sink: ByteSink>(
         from source: inout Source, to sink: inout Sink, key: SecretBytes
     ) throws(EnvelopeError) {
-        let cipher = PayloadCipher(key: key, direction: .open)
+        let cipher = PayloadCipher(key: key, direction: .open, expectedSize: source.expectedByteCount)
         try process(from: &source, to: &sink, inputUnit: sealedChunkSize, outputUnit: chunkSize, zeroing: .output) {
             chunk, output, counter, last throws(EnvelopeError) in
             guard chunk.count >= PayloadCipher.tagLength else { throw authenticationFailed }

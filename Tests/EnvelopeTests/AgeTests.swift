@@ -113,6 +113,8 @@ struct AgeTests {
         var source = BufferedSource(BytesSource(ciphertext))
         let header = try Header.parse(from: &source)
         #expect(Array(ciphertext.prefix(header.encoded().count)) == header.encoded())
+        // The MAC is computed over the bytes as read: they must be the canonical encoding.
+        #expect(header.macInput == header.encodedWithoutMAC())
         #expect(header.stanzas.count == 3)
         #expect(header.stanzas.allSatisfy { $0.type == "X25519" && $0.arguments.count == 2 && $0.body.count == 32 })
     }
