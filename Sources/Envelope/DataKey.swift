@@ -18,8 +18,32 @@ public struct DataKeyID: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses 32 hex characters.
     public init?(hex: String) {
-        guard hex.utf8.count == 2 * Self.byteCount, let bytes = Hex.decode(hex) else { return nil }
-        self = bytes.withUnsafeBytes { DataKeyID(bytes: $0) }
+        var hex = hex
+        guard let id = hex.withUTF8({ DataKeyID(hex: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = id
+    }
+
+    /// Parses 32 hex characters given as UTF-8 bytes, in place.
+    public init?(hex utf8: UnsafeRawBufferPointer) {
+        guard utf8.count == 2 * Self.byteCount else { return nil }
+        func half(_ offset: Int) -> UInt64? {
+            var value: UInt64 = 0
+            for index in offset..<(offset + 16) {
+                let character = utf8[index]
+                let digit: UInt8
+                switch character {
+                case 0x30...0x39: digit = character - 0x30
+                case 0x61...0x66: digit = character - 0x57
+                case 0x41...0x46: digit = character - 0x37
+                default: return nil
+                }
+                value = value << 4 | UInt64(digit)
+            }
+            return value
+        }
+        guard let high = half(0), let low = half(16) else { return nil }
+        self.high = high
+        self.low = low
     }
 
     public static func random() -> DataKeyID {

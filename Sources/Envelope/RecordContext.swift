@@ -24,37 +24,38 @@ public struct RecordContext: Sendable, Hashable {
     ///
     ///     header (version, data key id) || owner tag (0 shared, 1 actor)
     ///         || len8(actor id) || actor id || len8(entry id) || entry id
+    ///
+    /// Straight-line pointer writes: this runs for every record sealed or opened.
     @inline(__always)
     func withAssociatedData<Result>(
         header: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(EnvelopeError) -> Result
     ) throws(EnvelopeError) -> Result {
         try withUnsafeTemporaryAllocation(byteCount: Self.maxAssociatedDataLength, alignment: 8) { buffer throws(EnvelopeError) in
-            var length = 0
-            func append(_ bytes: UnsafeRawBufferPointer) {
-                if let base = bytes.baseAddress { (buffer.baseAddress! + length).copyMemory(from: base, byteCount: bytes.count) }
-                length += bytes.count
-            }
-            func append(byte: UInt8) {
-                buffer[length] = byte
-                length += 1
-            }
-            func append(lengthPrefixed text: String) {
-                let utf8 = text.utf8
-                append(byte: UInt8(utf8.count))
-                if utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) == nil {
-                    Array(utf8).withUnsafeBytes { append($0) }
-                }
-            }
-            append(header)
+            let base = buffer.baseAddress!
+            base.copyMemory(from: header.baseAddress!, byteCount: header.count)
+            var length = header.count
             switch owner {
             case .shared:
-                append(byte: 0)
+                base.storeBytes(of: 0, toByteOffset: length, as: UInt8.self)
+                length += 1
             case .actor(let id):
-                append(byte: 1)
-                append(lengthPrefixed: id.rawValue)
+                base.storeBytes(of: 1, toByteOffset: length, as: UInt8.self)
+                length = Self.appendLengthPrefixed(id.rawValue, to: base, at: length + 1)
             }
-            append(lengthPrefixed: entryID)
-            return try body(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
+            length = Self.appendLengthPrefixed(entryID, to: base, at: length)
+            return try body(UnsafeRawBufferPointer(start: base, count: length))
+        }
+    }
+
+    /// Writes len8(text) || text at `offset`; returns the offset after it. Lengths were checked
+    /// when the context was made (actor ids are slugs of at most 64 bytes).
+    @inline(__always)
+    static func appendLengthPrefixed(_ text: String, to base: UnsafeMutableRawPointer, at offset: Int) -> Int {
+        var text = text
+        return text.withUTF8 { utf8 in
+            base.storeBytes(of: UInt8(utf8.count), toByteOffset: offset, as: UInt8.self)
+            if let source = utf8.baseAddress { (base + offset + 1).copyMemory(from: source, byteCount: utf8.count) }
+            return offset + 1 + utf8.count
         }
     }
 }

@@ -39,19 +39,52 @@ public enum RecordEnvelope {
         _ plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
         with dataKey: DataKey, context: RecordContext
     ) throws(EnvelopeError) -> Int {
-        let length = plaintext.count + overhead
-        guard output.count >= length else { throw outputTooSmall }
+        guard output.count >= plaintext.count + overhead else { throw outputTooSmall }
         Primitives.ensureInitialized()
+        randombytes_buf(output.baseAddress! + headerLength, nonceLength)
+        return try seal(plaintext, into: output, with: dataKey, context: context, nonceInPlace: ())
+    }
+
+    /// Seals each plaintext for its context under one data key, into new arrays. The nonces
+    /// are drawn in one call for the whole batch: one system call instead of one a record.
+    public static func seal(_ plaintexts: [[UInt8]], with dataKey: DataKey, contexts: [RecordContext]) throws(EnvelopeError) -> [[UInt8]] {
+        precondition(plaintexts.count == contexts.count, "one context per plaintext")
+        guard !plaintexts.isEmpty else { return [] }
+        Primitives.ensureInitialized()
+        var nonces = [UInt8](repeating: 0, count: plaintexts.count * nonceLength)
+        nonces.withUnsafeMutableBytes { randombytes_buf($0.baseAddress!, $0.count) }
+        var records: [[UInt8]] = []
+        records.reserveCapacity(plaintexts.count)
+        for (index, plaintext) in plaintexts.enumerated() {
+            var record = [UInt8](repeating: 0, count: plaintext.count + overhead)
+            _ = try plaintext.withBytes { input throws(EnvelopeError) in
+                try record.withMutableBytes { output throws(EnvelopeError) in
+                    nonces.withUnsafeBytes { nonces in
+                        (output.baseAddress! + headerLength).copyMemory(from: nonces.baseAddress! + index * nonceLength, byteCount: nonceLength)
+                    }
+                    return try seal(input, into: output, with: dataKey, context: contexts[index], nonceInPlace: ())
+                }
+            }
+            records.append(record)
+        }
+        return records
+    }
+
+    /// Seals with the nonce already in `output` after the header (fresh random bytes, drawn by
+    /// the caller for this record alone).
+    private static func seal(
+        _ plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+        with dataKey: DataKey, context: RecordContext, nonceInPlace: Void
+    ) throws(EnvelopeError) -> Int {
         output[0] = version
         dataKey.id.store(into: UnsafeMutableRawBufferPointer(rebasing: output[1..<headerLength]))
         let nonce = output.baseAddress! + headerLength
-        randombytes_buf(nonce, nonceLength)
         try context.withAssociatedData(header: UnsafeRawBufferPointer(rebasing: output[0..<headerLength])) { aad throws(EnvelopeError) in
             dataKey.key.withUnsafeBytes { key in
                 RecordCipher.seal(plaintext, into: nonce + nonceLength, key: key, nonce: nonce, associatedData: aad)
             }
         }
-        return length
+        return plaintext.count + overhead
     }
 
     /// Seals `plaintext` into a new array (the only allocation).

@@ -8,6 +8,11 @@ struct DataKeyCache {
         let owner: Owner
         let key: DataKey
         var lastUse: UInt64
+
+        mutating func touch(_ now: UInt64) -> (owner: Owner, key: DataKey) {
+            lastUse = now
+            return (owner, key)
+        }
     }
 
     private var entries: [DataKeyID: Entry] = [:]
@@ -19,11 +24,9 @@ struct DataKeyCache {
     var count: Int { entries.count }
 
     mutating func get(_ id: DataKeyID) -> (owner: Owner, key: DataKey)? {
-        guard var entry = entries[id] else { return nil }
         clock &+= 1
-        entry.lastUse = clock
-        entries[id] = entry
-        return (entry.owner, entry.key)
+        // Optional chaining through the subscript updates the entry in place: one hash lookup.
+        return entries[id]?.touch(clock)
     }
 
     mutating func insert(_ key: DataKey, owner: Owner) {

@@ -8,7 +8,8 @@ import Synchronization
 /// unwrapped data keys for opening.
 ///
 /// - The hot path (a cache hit) takes one mutex for a dictionary lookup, never across I/O or
-///   crypto, so a rotation cannot hold it up.
+///   crypto, so a rotation cannot hold it up. Its entry points are `nonisolated(nonsending)`:
+///   a hit runs on the caller's executor without a hop, and only a miss suspends.
 /// - A miss loads once: concurrent callers for the same owner or data key wait for one load.
 /// - `evict(_:)` drops an owner's sealing key, identities and data keys at once (their bytes are
 ///   zeroed when the last reference goes). Rotations in other processes are picked up by
@@ -47,7 +48,7 @@ public final class EncryptorRegistry: Sendable {
 
     /// Seals `plaintext` for `owner` and entry `entryID` into `output` (plaintext length +
     /// `RecordEnvelope.overhead`); returns the record length and the data key used.
-    public func seal(
+    public nonisolated(nonsending) func seal(
         _ plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, owner: Owner, entryID: String
     ) async throws(RegistryError) -> (length: Int, dataKey: DataKeyID) {
         let context = try Self.context(owner, entryID)
@@ -61,7 +62,7 @@ public final class EncryptorRegistry: Sendable {
     }
 
     /// Seals `plaintext` into a new array.
-    public func seal(_ plaintext: [UInt8], owner: Owner, entryID: String) async throws(RegistryError) -> (record: [UInt8], dataKey: DataKeyID) {
+    public nonisolated(nonsending) func seal(_ plaintext: [UInt8], owner: Owner, entryID: String) async throws(RegistryError) -> (record: [UInt8], dataKey: DataKeyID) {
         let context = try Self.context(owner, entryID)
         let key = try await sealingKey(for: owner)
         do {
@@ -71,9 +72,38 @@ public final class EncryptorRegistry: Sendable {
         }
     }
 
-    /// The owner's sealing key with one record reserved: from the cache, or freshly minted.
-    private func sealingKey(for owner: Owner) async throws(RegistryError) -> SealingKey {
-        if let key = state.withLock({ $0.sealing[owner] }), key.reserve() {
+    /// Seals a batch of records of `owner`, one per entry id, drawing their nonces in one go.
+    /// Returns each record with the data key that sealed it: a part of the batch that the
+    /// current data key's budget cannot hold goes under a fresh one.
+    public nonisolated(nonsending) func seal(
+        _ plaintexts: [[UInt8]], owner: Owner, entryIDs: [String]
+    ) async throws(RegistryError) -> [(record: [UInt8], dataKey: DataKeyID)] {
+        precondition(plaintexts.count == entryIDs.count, "one entry id per plaintext")
+        var contexts: [RecordContext] = []
+        contexts.reserveCapacity(entryIDs.count)
+        for entryID in entryIDs { contexts.append(try Self.context(owner, entryID)) }
+        var sealed: [(record: [UInt8], dataKey: DataKeyID)] = []
+        sealed.reserveCapacity(plaintexts.count)
+        var start = 0
+        while start < plaintexts.count {
+            let end = min(start + policy.maxRecords, plaintexts.count)
+            let key = try await sealingKey(for: owner, records: end - start)
+            do {
+                let records = try RecordEnvelope.seal(Array(plaintexts[start..<end]), with: key.dataKey, contexts: Array(contexts[start..<end]))
+                for record in records { sealed.append((record, key.dataKey.id)) }
+            } catch {
+                throw RegistryError(.malformedRecord, error.message)
+            }
+            start = end
+        }
+        return sealed
+    }
+
+    /// The owner's sealing key with `records` reserved (at most the policy's budget): from the
+    /// cache, or freshly minted.
+    private nonisolated(nonsending) func sealingKey(for owner: Owner, records: Int = 1) async throws(RegistryError) -> SealingKey {
+        precondition(records >= 1 && records <= policy.maxRecords)
+        if let key = state.withLock({ $0.sealing[owner] }), key.reserve(records) {
             counters.hit()
             return key
         }
@@ -88,7 +118,7 @@ public final class EncryptorRegistry: Sendable {
                 return task
             }
             let key = try await Self.value(of: task)
-            if key.reserve() { return key }
+            if key.reserve(records) { return key }
             // Another caller used up the fresh key's budget first (tiny budgets): mint again.
         }
     }
@@ -139,7 +169,7 @@ public final class EncryptorRegistry: Sendable {
 
     /// Whether `owner` has an active key (so its records can be sealed under its own key).
     /// Cached until the owner is evicted.
-    public func hasActiveKey(_ owner: Owner) async throws(RegistryError) -> Bool {
+    public nonisolated(nonsending) func hasActiveKey(_ owner: Owner) async throws(RegistryError) -> Bool {
         let cached = state.withLock { state -> (Bool?, UInt64) in
             (state.sealing[owner] != nil ? true : state.hasActiveKey[owner], state.epoch[owner, default: 0])
         }
@@ -155,7 +185,7 @@ public final class EncryptorRegistry: Sendable {
 
     /// Opens `record` of `owner` and entry `entryID` into `output` (record length −
     /// `RecordEnvelope.overhead`); returns the plaintext length.
-    public func open(
+    public nonisolated(nonsending) func open(
         _ record: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, owner: Owner, entryID: String
     ) async throws(RegistryError) -> Int {
         let (key, context) = try await openingKey(for: try Self.dataKeyID(of: record), owner: owner, entryID: entryID)
@@ -167,7 +197,7 @@ public final class EncryptorRegistry: Sendable {
     }
 
     /// Opens `record` into a new array.
-    public func open(_ record: [UInt8], owner: Owner, entryID: String) async throws(RegistryError) -> [UInt8] {
+    public nonisolated(nonsending) func open(_ record: [UInt8], owner: Owner, entryID: String) async throws(RegistryError) -> [UInt8] {
         let id = try record.withUnsafeBytes { raw in Swift.Result { () throws(RegistryError) in try Self.dataKeyID(of: raw) } }.get()
         let (key, context) = try await openingKey(for: id, owner: owner, entryID: entryID)
         do {
@@ -175,6 +205,29 @@ public final class EncryptorRegistry: Sendable {
         } catch {
             throw RegistryError(.malformedRecord, error.message)
         }
+    }
+
+    /// Opens `record` into a new array when its data key is in the cache, without waiting for
+    /// anything: for code that holds the record's bytes only briefly (a database row). Nil on a
+    /// miss; `open` then loads the key.
+    public func openIfCached(_ record: UnsafeRawBufferPointer, owner: Owner, entryID: String) throws(RegistryError) -> [UInt8]? {
+        let id = try Self.dataKeyID(of: record)
+        guard let cached = state.withLock({ $0.opening.get(id) }) else { return nil }
+        guard cached.owner == owner else { throw wrongOwner(id, owner) }
+        counters.hit()
+        let context = try Self.context(owner, entryID)
+        var failure: EnvelopeError?
+        // dataKeyID(of:) checked the record holds at least the overhead.
+        let plaintext = [UInt8](unsafeUninitializedCapacity: record.count - RecordEnvelope.overhead) { output, initialized in
+            do throws(EnvelopeError) {
+                initialized = try RecordEnvelope.open(record, into: UnsafeMutableRawBufferPointer(output), with: cached.key, context: context)
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw RegistryError(.malformedRecord, failure.message) }
+        return plaintext
     }
 
     private static func dataKeyID(of record: UnsafeRawBufferPointer) throws(RegistryError) -> DataKeyID {
@@ -185,12 +238,12 @@ public final class EncryptorRegistry: Sendable {
         }
     }
 
-    private func openingKey(for id: DataKeyID, owner: Owner, entryID: String) async throws(RegistryError) -> (DataKey, RecordContext) {
+    private nonisolated(nonsending) func openingKey(for id: DataKeyID, owner: Owner, entryID: String) async throws(RegistryError) -> (DataKey, RecordContext) {
         let context = try Self.context(owner, entryID)
         return (try await openingKey(id, owner: owner), context)
     }
 
-    private func openingKey(_ id: DataKeyID, owner: Owner) async throws(RegistryError) -> DataKey {
+    private nonisolated(nonsending) func openingKey(_ id: DataKeyID, owner: Owner) async throws(RegistryError) -> DataKey {
         if let cached = state.withLock({ $0.opening.get(id) }) {
             guard cached.owner == owner else { throw wrongOwner(id, owner) }
             counters.hit()

@@ -16,12 +16,17 @@ final class SealingKey: Sendable {
         self.expires = .now + policy.maxAge
     }
 
-    /// Takes one record from the budget; false when the key must be replaced.
-    func reserve() -> Bool {
-        let count = sealed.wrappingAdd(1, ordering: .relaxed).newValue
-        return count <= maxRecords && ContinuousClock.now < expires
+    /// Takes `count` records from the budget; false (taking nothing) when the key must be
+    /// replaced.
+    func reserve(_ count: Int = 1) -> Bool {
+        let total = sealed.wrappingAdd(count, ordering: .relaxed).newValue
+        guard total <= maxRecords, ContinuousClock.now < expires else {
+            sealed.wrappingSubtract(count, ordering: .relaxed)
+            return false
+        }
+        return true
     }
 
-    /// Records sealed (or reserved) so far.
+    /// Records sealed (reserved) so far.
     var records: Int { min(sealed.load(ordering: .relaxed), maxRecords) }
 }

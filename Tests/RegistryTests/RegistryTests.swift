@@ -88,6 +88,54 @@ struct RegistryTests {
         #expect(stored.filter { $0.state == .sealing }.count == 1)
     }
 
+    @Test("a batch seal draws distinct nonces, spans data keys at the record limit, and each record opens alone", arguments: TestBackend.allCases)
+    func batchSeal(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let registry = fixture.registry(policy: DataKeyPolicy(maxRecords: 4))
+        let owner = Owner.actor(fixture.alice)
+        _ = try await registry.seal([0], owner: owner, entryID: "first")  // one of the first key's four used
+        let plaintexts = (0..<10).map { [UInt8](repeating: UInt8($0), count: $0 * 7) }
+        let entryIDs = (0..<10).map { "batch-\($0)" }
+        let sealed = try await registry.seal(plaintexts, owner: owner, entryIDs: entryIDs)
+        #expect(sealed.count == 10)
+        // Records 24 bytes in: the nonces. Each is fresh.
+        #expect(Set(sealed.map { Array($0.record[17..<41]) }).count == 10)
+        // Four records a key at most: the batch needed three fresh keys after the first.
+        #expect(Set(sealed.map(\.dataKey)).count == 3)
+        #expect(try await fixture.store.dataKeys(of: owner).count == 4)
+        for index in 0..<10 {
+            #expect(try await registry.open(sealed[index].record, owner: owner, entryID: entryIDs[index]) == plaintexts[index])
+            // Bound to its own entry: not another's.
+            await #expect(throws: RegistryError.self) { try await registry.open(sealed[index].record, owner: owner, entryID: entryIDs[(index + 1) % 10]) }
+        }
+        #expect(try await registry.seal([], owner: owner, entryIDs: []).isEmpty)
+    }
+
+    @Test("openIfCached opens a record only when its data key is cached, never loading it", arguments: TestBackend.allCases)
+    func openIfCached(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let counting = CountingStore(fixture.store)
+        let registry = fixture.registry(counting: counting)
+        let owner = Owner.actor(fixture.alice)
+        let record = try await registry.seal(Array("cached".utf8), owner: owner, entryID: "e1").record
+        let open = { () throws(RegistryError) -> [UInt8]? in
+            try record.withUnsafeBytes { raw in Result { () throws(RegistryError) in try registry.openIfCached(raw, owner: owner, entryID: "e1") } }.get()
+        }
+        #expect(try open() == Array("cached".utf8))
+        registry.evict(owner)
+        #expect(try open() == nil)
+        #expect(counting.loads.load(ordering: .relaxed) == 0)
+        _ = try await registry.open(record, owner: owner, entryID: "e1")
+        #expect(try open() == Array("cached".utf8))
+        // A truncated record or another entry's context is an error, not a nil.
+        #expect(throws: RegistryError.self) {
+            try record.prefix(20).withUnsafeBytes { raw in Result { () throws(RegistryError) in try registry.openIfCached(raw, owner: owner, entryID: "e1") } }.get()
+        }
+        #expect(throws: RegistryError.self) {
+            try record.withUnsafeBytes { raw in Result { () throws(RegistryError) in try registry.openIfCached(raw, owner: owner, entryID: "e2") } }.get()
+        }
+    }
+
     @Test("concurrent misses load once: one data key minted, one load per data key", arguments: TestBackend.allCases)
     func singleFlight(_ backend: TestBackend) async throws {
         let fixture = try await RegistryFixture(backend)
