@@ -31,16 +31,12 @@ public final class EncryptedLedger: Sendable {
             guard let writer = writers[entry.actor] else { throw LedgerError(.notFound, "actor \(entry.actor) does not exist") }
             guard !writer.isShredded else { throw LedgerError(.conflict, "actor \(entry.actor) was shredded and cannot write") }
         }
-        let ids = entries.map { _ in EntryID.generate() }
         let now = Timestamp.now()
+        let ids = EntryID.generate(count: entries.count, at: now)
         // A data key erased between sealing and inserting (a concurrent re-encryption or shred)
         // makes the insert fail; sealing again picks a fresh key.
         for attempt in 1...3 {
-            var stored: [StoredEntry] = []
-            stored.reserveCapacity(entries.count)
-            for (entry, id) in zip(entries, ids) {
-                stored.append(try await seal(entry, id: id, at: now))
-            }
+            let stored = try await seal(entries, ids: ids, at: now)
             do {
                 try await store.insert(stored)
                 return ids
@@ -52,18 +48,30 @@ public final class EncryptedLedger: Sendable {
         throw LedgerStore.dataKeyErased
     }
 
-    private func seal(_ entry: NewEntry, id: EntryID, at time: Timestamp) async throws(LedgerError) -> StoredEntry {
-        guard entry.encrypt else {
-            return StoredEntry(id: id, actor: entry.actor, kind: entry.kind, createdAt: time, protection: .plaintext, dataKey: nil, format: entry.format, payload: entry.payload)
+    /// Seals the entries to encrypt, a batch per owner, and returns every entry as stored.
+    private func seal(_ entries: [NewEntry], ids: [EntryID], at time: Timestamp) async throws(LedgerError) -> [StoredEntry] {
+        var protections: [ActorID: Protection] = [:]
+        var batches: [Owner: [Int]] = [:]
+        for (index, entry) in entries.enumerated() where entry.encrypt {
+            if protections[entry.actor] == nil { protections[entry.actor] = try await protection(for: entry.actor) }
+            batches[protections[entry.actor]!.owner!, default: []].append(index)
         }
-        let protection = try await protection(for: entry.actor)
-        let sealed: (record: [UInt8], dataKey: DataKeyID)
-        do {
-            sealed = try await registry.seal(entry.payload, owner: protection.owner!, entryID: id.rawValue)
-        } catch {
-            throw LedgerError(.database, "cannot seal entry \(id): \(error.message)")
+        var sealed: [(record: [UInt8], dataKey: DataKeyID)?] = Array(repeating: nil, count: entries.count)
+        for (owner, indices) in batches {
+            do {
+                let records = try await registry.seal(indices.map { entries[$0].payload }, owner: owner, entryIDs: indices.map { ids[$0].rawValue })
+                for (index, record) in zip(indices, records) { sealed[index] = record }
+            } catch {
+                throw LedgerError(.database, "cannot seal entries of \(owner): \(error.message)")
+            }
         }
-        return StoredEntry(id: id, actor: entry.actor, kind: entry.kind, createdAt: time, protection: protection, dataKey: sealed.dataKey, format: entry.format, payload: sealed.record)
+        return entries.indices.map { index in
+            let entry = entries[index]
+            guard let (record, dataKey) = sealed[index] else {
+                return StoredEntry(id: ids[index], actor: entry.actor, kind: entry.kind, createdAt: time, protection: .plaintext, dataKey: nil, format: entry.format, payload: entry.payload)
+            }
+            return StoredEntry(id: ids[index], actor: entry.actor, kind: entry.kind, createdAt: time, protection: protections[entry.actor]!, dataKey: dataKey, format: entry.format, payload: record)
+        }
     }
 
     /// Whose key seals the writer's entries: its own when it has an active one.
@@ -79,6 +87,43 @@ public final class EncryptedLedger: Sendable {
     public func read(_ id: EntryID) async throws(LedgerError) -> ReadEntry {
         guard let (entry, stored) = try await store.entry(id) else { throw LedgerError(.notFound, "entry \(id) does not exist") }
         return ReadEntry(entry: entry, payload: try await open(entry, stored))
+    }
+
+    /// Reads entries by id in one trip to the database and opens their payloads. One result per
+    /// id, in order: the entry, or why it cannot be read (not found, shredded, corrupt), so one
+    /// bad row does not hide the others.
+    public func read(_ ids: [EntryID]) async throws(LedgerError) -> [Result<ReadEntry, LedgerError>] {
+        // Records whose data key is cached are opened where they lie, on the database's queue;
+        // the others are copied out and opened after (loading their keys, explaining failures).
+        let registry = self.registry
+        let rows = try await store.entries(ids) { entry, stored -> FetchedPayload in
+            guard let owner = entry.protection.owner else { return .opened(Array(stored)) }
+            guard let opened = try? registry.openIfCached(stored, owner: owner, entryID: entry.id.rawValue) else { return .sealed(Array(stored)) }
+            return .opened(opened)
+        }
+        var results: [Result<ReadEntry, LedgerError>] = []
+        results.reserveCapacity(ids.count)
+        for (id, row) in zip(ids, rows) {
+            switch row {
+            case nil:
+                results.append(.failure(LedgerError(.notFound, "entry \(id) does not exist")))
+            case (let entry, .opened(let payload))?:
+                results.append(.success(ReadEntry(entry: entry, payload: payload)))
+            case (let entry, .sealed(let stored))?:
+                do {
+                    results.append(.success(ReadEntry(entry: entry, payload: try await open(entry, stored))))
+                } catch {
+                    results.append(.failure(error))
+                }
+            }
+        }
+        return results
+    }
+
+    /// A payload as the batch read fetched it: opened already, or still sealed.
+    private enum FetchedPayload: Sendable {
+        case opened([UInt8])
+        case sealed([UInt8])
     }
 
     /// Opens a stored payload of `entry`.

@@ -114,6 +114,89 @@ struct LedgerTests {
         #expect(early < late)
         #expect(early.rawValue.count == 26)
         #expect(try EntryID(early.rawValue.lowercased()) == early)
+        #expect(try EntryID(early.rawValue.lowercased()).rawValue == early.rawValue)
         #expect(Set((0..<1000).map { _ in EntryID.generate() }).count == 1000)
+        let batch = EntryID.generate(count: 1000, at: Timestamp(millisecondsSinceEpoch: 3_000))
+        #expect(Set(batch).count == 1000)
+        #expect(batch.allSatisfy { $0 > late && $0.rawValue.hasPrefix(batch[0].rawValue.prefix(10)) })
+        for text in ["", "01JD7Y8Q2W3E4R5T6Y7U8I9O0P", "01JD7Y8Q2W3E4R5T6Y7U8V9W0", "01JD7Y8Q2W3E4R5T6Y7U8V9W0XX", "01JD7Y8Q2W3E4R5T6Y7U8V9W0é"] {
+            #expect(throws: LedgerError.self) { try EntryID(text) }
+        }
+    }
+
+    @Test("a batch read returns every state in order, and a missing or unreadable row fails alone", arguments: TestBackend.allCases)
+    func batchRead(_ backend: TestBackend) async throws {
+        let fixture = try await Fixture(backend)
+        try await fixture.addKey(.shared, name: "primary")
+        let alice = try await fixture.actor("alice", keyed: true)
+        let bob = try await fixture.actor("bob", keyed: false)
+        var ids = try await fixture.ledger.append([
+            try fixture.entry(alice, "alice under v1"),
+            try fixture.entry(bob, "bob under the shared key"),
+            try fixture.entry(alice, "alice in the clear", encrypt: false),
+            try NewEntry(actor: alice, kind: "empty", payload: [], format: .binary),
+            try NewEntry(actor: alice, kind: "unicode/text", payload: Array("¿qué? 🗝".utf8)),
+        ])
+        try await fixture.addKey(.actor(alice), name: "v2")
+        ids += try await fixture.ledger.append([try fixture.entry(alice, "alice under v2")])
+        let missing = EntryID.generate()
+        // A fresh registry: every data key is a miss, opened after the fetch.
+        let cold = EncryptedLedger(store: fixture.store, registry: EncryptorRegistry(store: fixture.store, keyStore: fixture.keyStore))
+        for ledger in [cold, cold, fixture.ledger] {
+            let results = try await ledger.read(ids + [missing, ids[0]])
+            let payloads = results.map { try? $0.get().payload }
+            #expect(payloads == [
+                Array("alice under v1".utf8), Array("bob under the shared key".utf8), Array("alice in the clear".utf8), [],
+                Array("¿qué? 🗝".utf8), Array("alice under v2".utf8), nil, Array("alice under v1".utf8),
+            ])
+            #expect(results.compactMap { try? $0.get().entry.id } == ids + [ids[0]])
+            #expect((try? results[4].get().entry.kind) == "unicode/text")
+            guard case .failure(let error) = results[6] else { Issue.record("a missing id must fail"); continue }
+            #expect(error.code == .notFound)
+        }
+        #expect(try await fixture.ledger.read([]).isEmpty)
+
+        // A row altered in the database fails on its own; the others still read.
+        let altered = ids[1]
+        _ = try await fixture.store.pool.write { connection throws(LedgerError) in
+            try connection.execute("UPDATE ledger_entries SET payload = $1 WHERE id = $2", .blob(Array(repeating: 1, count: 80)), .text(altered.rawValue))
+        }
+        let results = try await fixture.ledger.read(ids)
+        #expect(results.map { (try? $0.get()) != nil } == [true, false, true, true, true, true])
+        guard case .failure(let error) = results[1] else { return }
+        #expect(error.code == .corrupt)
+    }
+
+    @Test("a batch insert that fails stores none of its rows and leaves the connection usable", arguments: TestBackend.allCases)
+    func failedBatchInsert(_ backend: TestBackend) async throws {
+        let fixture = try await Fixture(backend)
+        let alice = try await fixture.actor("alice", keyed: true)
+        let id = try await fixture.ledger.append(try fixture.entry(alice, "first"))
+        let now = Timestamp.now()
+        let fresh = EntryID.generate()
+        // The second row repeats an existing id: the whole batch is refused as a conflict.
+        let batch = [fresh, id].map { id in
+            StoredEntry(id: id, actor: alice, kind: "k", createdAt: now, protection: .plaintext, dataKey: nil, format: .binary, payload: [1, 2, 3])
+        }
+        let error = await #expect(throws: LedgerError.self) { try await fixture.store.insert(batch) }
+        #expect(error?.code == .conflict)
+        #expect(try await fixture.store.entry(fresh) == nil)
+        // The writer connection is out of the failed COPY or transaction and works on.
+        let next = try await fixture.ledger.append(try fixture.entry(alice, "after"))
+        #expect(try await fixture.ledger.read(next).payload == Array("after".utf8))
+    }
+
+    @Test("more ids than one statement holds read back in order, repeats included", arguments: TestBackend.allCases)
+    func largeBatchRead(_ backend: TestBackend) async throws {
+        let fixture = try await Fixture(backend)
+        let alice = try await fixture.actor("alice", keyed: true)
+        let ids = try await fixture.ledger.append((0..<600).map { index in try fixture.entry(alice, "row \(index)", encrypt: index % 3 != 0) })
+        let wanted = ids.reversed() + ids.prefix(7)
+        let results = try await fixture.ledger.read(Array(wanted))
+        #expect(results.count == wanted.count)
+        for (id, result) in zip(wanted, results) {
+            let index = ids.firstIndex(of: id)!
+            #expect(try result.get().payload == Array("row \(index)".utf8))
+        }
     }
 }

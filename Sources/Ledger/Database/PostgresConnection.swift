@@ -3,17 +3,17 @@ internal import CPostgres
 import Glibc
 #endif
 
-/// PostgresConnection owns one `PGconn*` and closes it in deinit. Statements go through
-/// `PQexecParams`: parameters as text, except bytea which is sent in binary; results come back
-/// as text and are converted by column type.
+/// PostgresConnection owns one `PGconn*` and closes it in deinit. Statements are prepared
+/// once per connection and run with `PQexecPrepared`: parameters as text, except bytea which is
+/// sent in binary; results come back as text and are converted by column type. Batches of rows
+/// go in with binary COPY.
 final class PostgresConnection: SQLConnection, @unchecked Sendable {
     let dialect = SQLDialect.postgres
     private let handle: OpaquePointer
-
-    // Type OIDs of pg_type that need converting from text results.
-    private static let boolType: Oid = 16
-    private static let byteaType: Oid = 17
-    private static let integerTypes: Set<Oid> = [20, 21, 23]
+    /// Prepared statement names by SQL. Bounded: SQL built for a varying number of parameters
+    /// past the bound runs unprepared.
+    private var prepared: [String: String] = [:]
+    private static let maxPrepared = 256
 
     init(url: String) throws(LedgerError) {
         guard let connection = PQconnectdb(url) else { throw LedgerError(.connection, "cannot allocate a PostgreSQL connection") }
@@ -23,7 +23,8 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
             throw LedgerError(.connection, "cannot connect to PostgreSQL: \(message)")
         }
         handle = connection
-        try executeScript("SET client_min_messages = warning")
+        // Text travels as UTF-8 both ways, COPY's binary text fields included.
+        try executeScript("SET client_min_messages = warning; SET client_encoding = 'UTF8'")
     }
 
     deinit { PQfinish(handle) }
@@ -38,23 +39,14 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         return Int(String(cString: PQcmdTuples(result))) ?? 0
     }
 
-    func query(_ sql: String, _ parameters: [SQLValue]) throws(LedgerError) -> [SQLRow] {
+    func query<Row>(_ sql: String, _ parameters: [SQLValue], _ read: (SQLCursor) throws(LedgerError) -> Row) throws(LedgerError) -> [Row] {
         let result = try run(sql, parameters)
         defer { PQclear(result) }
-        let rows = PQntuples(result)
-        let columns = PQnfields(result)
-        let types = (0..<columns).map { PQftype(result, $0) }
-        return (0..<rows).map { row in
-            SQLRow((0..<columns).map { column in
-                guard PQgetisnull(result, row, column) == 0 else { return .null }
-                let text = String(cString: PQgetvalue(result, row, column))
-                let type = types[Int(column)]
-                if type == Self.boolType { return .bool(text == "t") }
-                if type == Self.byteaType { return .blob(Self.decodeBytea(text)) }
-                if Self.integerTypes.contains(type), let number = Int64(text) { return .integer(number) }
-                return .text(text)
-            })
-        }
+        let count = PQntuples(result)
+        var rows: [Row] = []
+        rows.reserveCapacity(Int(count))
+        for row in 0..<count { rows.append(try read(SQLCursor(source: .postgres(result, row: row)))) }
+        return rows
     }
 
     func executeScript(_ sql: String) throws(LedgerError) {
@@ -62,6 +54,63 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         defer { PQclear(result) }
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(result) }
+    }
+
+    @discardableResult
+    func insert(into table: String, columns: [String], rows: [[SQLValue]]) throws(LedgerError) -> Int {
+        guard !rows.isEmpty else { return 0 }
+        try executeCopy("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN (FORMAT binary)")
+        var copy = BinaryCopy()
+        do throws(LedgerError) {
+            for row in rows {
+                precondition(row.count == columns.count, "one value per column")
+                copy.append(row)
+                if copy.buffer.count >= BinaryCopy.flushSize { try send(&copy.buffer) }
+            }
+            copy.finish()
+            try send(&copy.buffer)
+        } catch {
+            // Leave COPY so the connection can roll back; the first error is the one to report.
+            if PQputCopyEnd(handle, "actorkeys: copy abandoned") == 1 {
+                while let result = PQgetResult(handle) { PQclear(result) }
+            }
+            throw error
+        }
+        return try endCopy()
+    }
+
+    /// Starts COPY FROM STDIN.
+    private func executeCopy(_ sql: String) throws(LedgerError) {
+        guard let result = PQexec(handle, sql) else { throw LedgerError(.database, "PostgreSQL: out of memory") }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COPY_IN else { throw failure(result) }
+    }
+
+    private func send(_ buffer: inout [UInt8]) throws(LedgerError) {
+        let sent = buffer.withUnsafeBytes { bytes in
+            PQputCopyData(handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
+        }
+        buffer.removeAll(keepingCapacity: true)
+        guard sent == 1 else { throw LedgerError(.connection, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())") }
+    }
+
+    /// Ends COPY and returns the number of rows it stored; the server's error if it failed.
+    private func endCopy() throws(LedgerError) -> Int {
+        guard PQputCopyEnd(handle, nil) == 1 else {
+            throw LedgerError(.connection, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+        }
+        var error: LedgerError?
+        var count = 0
+        while let result = PQgetResult(handle) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                count = Int(String(cString: PQcmdTuples(result))) ?? 0
+            } else if error == nil {
+                error = failure(result)
+            }
+            PQclear(result)
+        }
+        if let error { throw error }
+        return count
     }
 
     /// Consumes pending input and returns the channels of notifications received.
@@ -99,8 +148,13 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
             lengths.append(0)
             formats.append(0)
         }
+        let name = try statementName(for: sql, parameters: parameters.count)
         let result = withPointers(to: buffers) { pointers in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, lengths, formats, 0)
+            if let name {
+                PQexecPrepared(handle, name, Int32(parameters.count), pointers, lengths, formats, 0)
+            } else {
+                PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, lengths, formats, 0)
+            }
         }
         guard let result else { throw LedgerError(.database, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())") }
         let status = PQresultStatus(result)
@@ -109,6 +163,21 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
             throw failure(result)
         }
         return result
+    }
+
+    /// The name `sql` is prepared under on this connection (preparing it the first time), or nil
+    /// once the bound is reached.
+    private func statementName(for sql: String, parameters: Int) throws(LedgerError) -> String? {
+        if let name = prepared[sql] { return name }
+        guard prepared.count < Self.maxPrepared else { return nil }
+        let name = "actorkeys_\(prepared.count)"
+        guard let result = PQprepare(handle, name, sql, Int32(parameters), nil) else {
+            throw LedgerError(.database, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+        }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result) }
+        prepared[sql] = name
+        return name
     }
 
     private func withPointers<Result>(to buffers: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) -> Result) -> Result {
@@ -133,21 +202,6 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         let message = String(cString: PQresultErrorMessage(result)).trimmingTrailingNewlines()
         if state == "23505" { return LedgerError(.conflict, "already exists (\(message))") }
         return LedgerError(.database, "PostgreSQL: \(message)")
-    }
-
-    /// bytea's text output: `\x` and two hex digits a byte.
-    static func decodeBytea(_ text: String) -> [UInt8] {
-        let utf8 = Array(text.utf8)
-        guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x") else { return utf8 }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity((utf8.count - 2) / 2)
-        var index = 2
-        func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : (c | 0x20) - 87 }
-        while index + 1 < utf8.count {
-            bytes.append(nibble(utf8[index]) << 4 | nibble(utf8[index + 1]))
-            index += 2
-        }
-        return bytes
     }
 }
 

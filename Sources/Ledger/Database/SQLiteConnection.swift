@@ -8,6 +8,11 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     let dialect = SQLDialect.sqlite
     private let handle: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
+    /// Where bound text and blobs are copied for SQLite to read in place (SQLITE_STATIC) until
+    /// the statement is reset: one buffer per connection, grown as needed.
+    private var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
+    /// Set while a statement is bound to `scratch`.
+    private var bound = false
 
     init(path: String) throws(LedgerError) {
         var opened: OpaquePointer?
@@ -26,28 +31,35 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     deinit {
         for statement in statements.values { sqlite3_finalize(statement) }
         sqlite3_close_v2(handle)
+        scratch.deallocate()
     }
 
     @discardableResult
     func execute(_ sql: String, _ parameters: [SQLValue]) throws(LedgerError) -> Int {
-        let statement = try prepare(sql, parameters)
-        defer { sqlite3_reset(statement) }
-        let status = sqlite3_step(statement)
-        guard status == SQLITE_DONE || status == SQLITE_ROW else { throw failure(status, sql) }
-        return Int(sqlite3_changes(handle))
+        let statement = try prepared(sql)
+        return try withBindings(parameters, on: statement, sql) { () -> Result<Int, LedgerError> in
+            let status = sqlite3_step(statement)
+            guard status == SQLITE_DONE || status == SQLITE_ROW else { return .failure(failure(status, sql)) }
+            return .success(Int(sqlite3_changes(handle)))
+        }.get()
     }
 
-    func query(_ sql: String, _ parameters: [SQLValue]) throws(LedgerError) -> [SQLRow] {
-        let statement = try prepare(sql, parameters)
-        defer { sqlite3_reset(statement) }
-        var rows: [SQLRow] = []
-        let columns = sqlite3_column_count(statement)
-        while true {
-            let status = sqlite3_step(statement)
-            if status == SQLITE_DONE { return rows }
-            guard status == SQLITE_ROW else { throw failure(status, sql) }
-            rows.append(SQLRow((0..<columns).map { column(statement, $0) }))
-        }
+    func query<Row>(_ sql: String, _ parameters: [SQLValue], _ read: (SQLCursor) throws(LedgerError) -> Row) throws(LedgerError) -> [Row] {
+        let statement = try prepared(sql)
+        return try withBindings(parameters, on: statement, sql) { () -> Result<[Row], LedgerError> in
+            var rows: [Row] = []
+            let cursor = SQLCursor(source: .sqlite(statement))
+            while true {
+                let status = sqlite3_step(statement)
+                if status == SQLITE_DONE { return .success(rows) }
+                guard status == SQLITE_ROW else { return .failure(failure(status, sql)) }
+                do throws(LedgerError) {
+                    rows.append(try read(cursor))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }.get()
     }
 
     func executeScript(_ sql: String) throws(LedgerError) {
@@ -60,48 +72,103 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         }
     }
 
-    private func prepare(_ sql: String, _ parameters: [SQLValue]) throws(LedgerError) -> OpaquePointer {
-        let statement: OpaquePointer
-        if let cached = statements[sql] {
-            statement = cached
-        } else {
-            var prepared: OpaquePointer?
-            // `$N` is written for both backends; SQLite spells numbered parameters `?N`.
-            let status = sqlite3_prepare_v3(handle, sql.replacingDollarParameters(), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
-            guard status == SQLITE_OK, let prepared else { throw failure(status, sql) }
-            statements[sql] = prepared
-            statement = prepared
+    @discardableResult
+    func insert(into table: String, columns: [String], rows: [[SQLValue]]) throws(LedgerError) -> Int {
+        guard !rows.isEmpty else { return 0 }
+        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", ")))"
+        let statement = try prepared(sql)
+        for row in rows {
+            precondition(row.count == columns.count, "one value per column")
+            try withBindings(row, on: statement, sql) { () -> Result<Void, LedgerError> in
+                let status = sqlite3_step(statement)
+                return status == SQLITE_DONE ? .success(()) : .failure(failure(status, sql))
+            }.get()
         }
-        sqlite3_clear_bindings(statement)
-        for (offset, value) in parameters.enumerated() {
-            let index = Int32(offset + 1)
-            let status: Int32 = switch value {
-            case .null: sqlite3_bind_null(statement, index)
-            case .integer(let number): sqlite3_bind_int64(statement, index, number)
-            case .bool(let flag): sqlite3_bind_int64(statement, index, flag ? 1 : 0)
-            case .text(let text): sqlite3_bind_text(statement, index, text, -1, actorkeys_sqlite_transient())
-            case .blob(let bytes):
-                bytes.withUnsafeBytes { raw in
-                    // A zero-length blob still needs a non-null pointer to be a blob, not NULL.
-                    sqlite3_bind_blob64(statement, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64(raw.count), actorkeys_sqlite_transient())
-                }
-            }
-            guard status == SQLITE_OK else { throw failure(status, sql) }
-        }
-        return statement
+        return rows.count
     }
 
-    private func column(_ statement: OpaquePointer, _ index: Int32) -> SQLValue {
-        switch sqlite3_column_type(statement, index) {
-        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, index))
-        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(statement, index)))
-        case SQLITE_BLOB:
-            let count = Int(sqlite3_column_bytes(statement, index))
-            guard count > 0, let base = sqlite3_column_blob(statement, index) else { return .blob([]) }
-            return .blob(Array(UnsafeRawBufferPointer(start: base, count: count)))
-        case SQLITE_FLOAT: return .integer(Int64(sqlite3_column_double(statement, index)))
-        default: return .null
+    /// The prepared statement for `sql`, made once per connection.
+    private func prepared(_ sql: String) throws(LedgerError) -> OpaquePointer {
+        if let cached = statements[sql] { return cached }
+        var prepared: OpaquePointer?
+        // `$N` is written for both backends; SQLite spells numbered parameters `?N`.
+        let status = sqlite3_prepare_v3(handle, sql.replacingDollarParameters(), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+        guard status == SQLITE_OK, let prepared else { throw failure(status, sql) }
+        statements[sql] = prepared
+        return prepared
+    }
+
+    /// Binds `parameters` to `statement` and runs `body`; the statement is reset and its
+    /// bindings cleared before this returns. Text and blobs are copied into `scratch` and bound
+    /// from there without SQLite copying them again, so SQLite never holds a pointer past the
+    /// life of the bytes it points at.
+    private func withBindings<Value>(
+        _ parameters: [SQLValue], on statement: OpaquePointer, _ sql: String, _ body: () -> Result<Value, LedgerError>
+    ) -> Result<Value, LedgerError> {
+        // One statement at a time per connection: a second would overwrite the first's values.
+        guard !bound else { return .failure(LedgerError(.database, "SQLite: a statement of this connection is already running")) }
+        bound = true
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+            bound = false
         }
+        reserveScratch(for: parameters)
+        var offset = 0
+        for (position, value) in parameters.enumerated() {
+            let index = Int32(position + 1)
+            let status: Int32
+            switch value {
+            case .null: status = sqlite3_bind_null(statement, index)
+            case .integer(let number): status = sqlite3_bind_int64(statement, index, number)
+            case .bool(let flag): status = sqlite3_bind_int64(statement, index, flag ? 1 : 0)
+            case .text(let text):
+                let start = scratch.baseAddress! + offset
+                let count = Self.copyUTF8(text, to: start)
+                status = sqlite3_bind_text(statement, index, start.assumingMemoryBound(to: CChar.self), Int32(count), actorkeys_sqlite_static())
+                offset += count
+            case .blob(let bytes):
+                // Never a null pointer: that would bind NULL, not an empty blob.
+                let start = scratch.baseAddress! + offset
+                bytes.withUnsafeBytes { start.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(start), byteCount: $0.count) }
+                status = sqlite3_bind_blob64(statement, index, start, UInt64(bytes.count), actorkeys_sqlite_static())
+                offset += bytes.count
+            }
+            guard status == SQLITE_OK else { return .failure(failure(status, sql)) }
+        }
+        return body()
+    }
+
+    /// Grows `scratch` to hold every text and blob of `parameters`; shrinks it back after a
+    /// large one, so one big payload does not pin its size for the connection's life.
+    private func reserveScratch(for parameters: [SQLValue]) {
+        var needed = 0
+        for value in parameters {
+            switch value {
+            case .text(let text): needed += text.utf8.count
+            case .blob(let bytes): needed += bytes.count
+            default: break
+            }
+        }
+        let wanted = max(4096, needed)
+        guard scratch.count < wanted || scratch.count > max(wanted, 1 << 20) else { return }
+        scratch.deallocate()
+        scratch = .allocate(byteCount: wanted, alignment: 16)
+    }
+
+    private static func copyUTF8(_ text: String, to start: UnsafeMutableRawPointer) -> Int {
+        if let count = text.utf8.withContiguousStorageIfAvailable({ utf8 -> Int in
+            if let base = utf8.baseAddress { start.copyMemory(from: base, byteCount: utf8.count) }
+            return utf8.count
+        }) {
+            return count
+        }
+        var count = 0
+        for byte in text.utf8 {
+            start.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+            count += 1
+        }
+        return count
     }
 
     private func failure(_ status: Int32, _ sql: String) -> LedgerError {
