@@ -15,6 +15,13 @@ public enum IdentityFile {
 
     /// Parses identity file contents. Errors name the line, never its text.
     public static func parse(_ contents: UnsafeRawBufferPointer) throws(ActorKeysError) -> [X25519Identity] {
+        try parse(contents) { line throws(ActorKeysError) in try X25519Identity(parsing: line) }
+    }
+
+    /// Parses contents with `make` for each identity line.
+    static func parse(
+        _ contents: UnsafeRawBufferPointer, _ make: (UnsafeRawBufferPointer) throws(ActorKeysError) -> X25519Identity
+    ) throws(ActorKeysError) -> [X25519Identity] {
         var identities = [X25519Identity]()
         var lineNumber = 0
         for var line in contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
@@ -22,7 +29,7 @@ public enum IdentityFile {
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
             if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
             do {
-                identities.append(try X25519Identity(parsing: UnsafeRawBufferPointer(rebasing: line)))
+                identities.append(try make(UnsafeRawBufferPointer(rebasing: line)))
             } catch {
                 throw ActorKeysError(.malformedIdentity, "error at line \(lineNumber): \(error.message)")
             }
@@ -35,9 +42,21 @@ public enum IdentityFile {
 
     /// Reads and parses the identity file at `path`.
     public static func read(path: String) throws(ActorKeysError) -> [X25519Identity] {
+        try read(path: path) { line throws(ActorKeysError) in try X25519Identity(parsing: line) }
+    }
+
+    /// Reads the identity file at `path` whose one identity's recipient is known (see
+    /// `X25519Identity.init(secretKey:knownRecipient:)`).
+    package static func read(path: String, knownRecipient: X25519Recipient) throws(ActorKeysError) -> [X25519Identity] {
+        try read(path: path) { line throws(ActorKeysError) in try X25519Identity(parsing: line, knownRecipient: knownRecipient) }
+    }
+
+    private static func read(
+        path: String, _ make: (UnsafeRawBufferPointer) throws(ActorKeysError) -> X25519Identity
+    ) throws(ActorKeysError) -> [X25519Identity] {
         let contents = try FilePath.readSecret(path, limit: sizeLimit)
         do {
-            return try contents.withUnsafeBytes { bytes throws(ActorKeysError) in try parse(bytes) }
+            return try contents.withUnsafeBytes { bytes throws(ActorKeysError) in try parse(bytes, make) }
         } catch {
             throw ActorKeysError(error.code, "\(path): \(error.message)")
         }

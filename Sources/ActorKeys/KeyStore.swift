@@ -104,8 +104,19 @@ public struct KeyStore: Sendable {
 
     /// Loads the identity stored as `name` for `owner`.
     public func loadIdentity(owner: Owner, name: KeyName) throws(ActorKeysError) -> X25519Identity {
+        try loadIdentity(owner: owner, name: name, knownRecipient: nil)
+    }
+
+    /// Loads a version's identity whose recipient is known from the key store's records,
+    /// without deriving it (see `X25519Identity.init(secretKey:knownRecipient:)`): the
+    /// registry's cold path, which only unwraps with it.
+    package func loadIdentity(owner: Owner, name: KeyName, knownRecipient: X25519Recipient?) throws(ActorKeysError) -> X25519Identity {
         let path = identityPath(for: owner, name: name)
-        let identities = try IdentityFile.read(path: path)
+        let identities = if let knownRecipient {
+            try IdentityFile.read(path: path, knownRecipient: knownRecipient)
+        } else {
+            try IdentityFile.read(path: path)
+        }
         guard identities.count == 1 else {
             throw ActorKeysError(.malformedIdentity, "\(path): expected exactly one identity, found \(identities.count)")
         }

@@ -16,6 +16,16 @@ public struct X25519Identity: Sendable, CustomStringConvertible, CustomReflectab
         self.recipient = X25519Recipient(publicKey: Sodium.x25519Base(secretKey))
     }
 
+    /// Wraps 32 secret bytes whose recipient is already known from a record of it (the key
+    /// store's database), skipping the scalar multiplication that derives it. For unwrapping
+    /// only: were the pairing wrong, no stanza would unwrap (the recipient is part of the
+    /// wrapping key's derivation), but encrypting to `recipient` would go to another key.
+    package init(secretKey: SecretBytes, knownRecipient: X25519Recipient) {
+        precondition(secretKey.count == Sodium.x25519KeyLength, "an X25519 secret key is 32 bytes")
+        self.secretKey = secretKey
+        self.recipient = knownRecipient
+    }
+
     /// Draws a new identity from the CSPRNG.
     public static func generate() -> X25519Identity {
         X25519Identity(secretKey: .random(count: Sodium.x25519KeyLength))
@@ -24,6 +34,15 @@ public struct X25519Identity: Sendable, CustomStringConvertible, CustomReflectab
     /// Parses `AGE-SECRET-KEY-1…` from bytes the caller owns (and zeroes). Only the uppercase
     /// form is accepted, as age does. Errors never repeat the input.
     public init(parsing text: UnsafeRawBufferPointer) throws(ActorKeysError) {
+        self.init(secretKey: try Self.decodeSecretKey(text))
+    }
+
+    /// Parses `AGE-SECRET-KEY-1…` whose recipient is known (see `init(secretKey:knownRecipient:)`).
+    package init(parsing text: UnsafeRawBufferPointer, knownRecipient: X25519Recipient) throws(ActorKeysError) {
+        self.init(secretKey: try Self.decodeSecretKey(text), knownRecipient: knownRecipient)
+    }
+
+    private static func decodeSecretKey(_ text: UnsafeRawBufferPointer) throws(ActorKeysError) -> SecretBytes {
         var decoded: (hrp: String, data: [UInt8])
         do {
             decoded = try Bech32.decode(text)
@@ -37,7 +56,7 @@ public struct X25519Identity: Sendable, CustomStringConvertible, CustomReflectab
         guard decoded.data.count == Sodium.x25519KeyLength else {
             throw ActorKeysError(.malformedIdentity, "malformed secret key: wrong key length")
         }
-        self.init(secretKey: decoded.data.withUnsafeBytes { SecretBytes(copying: $0) })
+        return decoded.data.withUnsafeBytes { SecretBytes(copying: $0) }
     }
 
     /// Parses `AGE-SECRET-KEY-1…`. Prefer the bytes form for secrets read from files: a String

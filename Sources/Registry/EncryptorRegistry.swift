@@ -1,5 +1,4 @@
 import ActorKeys
-import Dispatch
 import Envelope
 import Synchronization
 
@@ -20,7 +19,8 @@ public final class EncryptorRegistry: Sendable {
         var minting: [Owner: Task<SealingKey, any Error>] = [:]
         var identities: [Owner: [Fingerprint: X25519Identity]] = [:]
         var opening: DataKeyCache
-        var loading: [DataKeyID: Task<DataKey, any Error>] = [:]
+        /// Data keys being loaded, with the callers waiting for the one loading each.
+        var loading: [DataKeyID: [CheckedContinuation<Void, Never>]] = [:]
         var generation: Int64?
         /// Whether an owner has an active key, as last read from the store.
         var hasActiveKey: [Owner: Bool] = [:]
@@ -250,73 +250,95 @@ public final class EncryptorRegistry: Sendable {
             return cached.key
         }
         counters.miss()
-        let task = state.withLock { state -> Task<DataKey, any Error> in
-            if let running = state.loading[id] { return running }
-            let epoch = state.epoch[owner, default: 0]
-            let task = Task { try await self.load(id, owner: owner, epoch: epoch) }
-            state.loading[id] = task
-            return task
-        }
-        return try await Self.value(of: task)
-    }
-
-    private func load(_ id: DataKeyID, owner: Owner, epoch: UInt64) async throws -> DataKey {
-        defer { state.withLock { _ = $0.loading.removeValue(forKey: id) } }
-        guard let stored = try await store.dataKey(id: id) else {
-            throw RegistryError(.unknownDataKey, "data key \(id) does not exist")
-        }
-        guard stored.owner == owner else { throw wrongOwner(id, owner) }
-        guard let wrapped = stored.wrapped, stored.state != .erased else {
-            throw RegistryError(.erased, "data key \(id) of \(owner) was erased")
-        }
-        let identities = try await identities(for: owner, preferring: stored.fingerprints)
-        guard !identities.isEmpty else {
-            throw RegistryError(.identityUnavailable, "no identity file of \(owner) is available to unwrap data key \(id)")
-        }
-        let key: DataKey
-        do {
-            key = try DataKey.unwrap(wrapped, expectedID: id, with: identities)
-        } catch where error.code == .noIdentityMatched {
-            throw RegistryError(.identityUnavailable, "none of the identities of \(owner) unwraps data key \(id) (wrapped to \(stored.fingerprints.map(\.hex).joined(separator: ", ")))")
-        } catch {
-            throw RegistryError(.malformedRecord, "wrapped data key \(id): \(error.message)")
-        }
-        state.withLock { state in
-            if state.epoch[owner, default: 0] == epoch { state.opening.insert(key, owner: owner) }
-        }
-        return key
-    }
-
-    /// The owner's identities that are not destroyed, loaded from the key store once; those
-    /// whose fingerprint is in `preferred` first.
-    private func identities(for owner: Owner, preferring preferred: [Fingerprint]) async throws(RegistryError) -> [any Identity] {
-        var loaded = state.withLock { $0.identities[owner] }
-        if loaded == nil || !preferred.contains(where: { loaded?[$0] != nil }) {
-            let epoch = state.withLock { $0.epoch[owner, default: 0] }
-            let keyring = try await store.keyring(for: owner)
-            let keyStore = self.keyStore
-            // File reads are blocking calls: they run on a dispatch queue, not the cooperative pool.
-            let identities = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    var identities: [Fingerprint: X25519Identity] = [:]
-                    for version in keyring.versions where version.state != .destroyed {
-                        // A missing or unreadable file only matters if no other version can unwrap.
-                        if let identity = try? keyStore.loadIdentity(owner: owner, name: version.name), identity.recipient == version.recipient {
-                            identities[version.fingerprint] = identity
-                        }
-                    }
-                    continuation.resume(returning: identities)
+        // Single flight without a task: the first caller loads on its own thread; the others
+        // wait to be woken and then find the key in the cache (or load again if it failed).
+        while true {
+            let leads = state.withLock { state -> Bool in
+                guard state.loading[id] == nil else { return false }
+                state.loading[id] = []
+                return true
+            }
+            if leads {
+                let epoch = state.withLock { $0.epoch[owner, default: 0] }
+                let loaded = await load(id, owner: owner, epoch: epoch)
+                for waiter in state.withLock({ $0.loading.removeValue(forKey: id) ?? [] }) { waiter.resume() }
+                return try loaded.get()
+            }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let waiting = state.withLock { state -> Bool in
+                    guard state.loading[id] != nil else { return false }
+                    state.loading[id]!.append(continuation)
+                    return true
                 }
+                if !waiting { continuation.resume() }
             }
-            state.withLock { state in
-                if state.epoch[owner, default: 0] == epoch { state.identities[owner] = identities }
+            if let cached = state.withLock({ $0.opening.get(id) }) {
+                guard cached.owner == owner else { throw wrongOwner(id, owner) }
+                return cached.key
             }
-            loaded = identities
         }
-        let all = loaded ?? [:]
-        let first = preferred.compactMap { all[$0] }
-        let rest = all.filter { !preferred.contains($0.key) }.map(\.value)
-        return (first + rest).map { $0 as any Identity }
+    }
+
+    /// Loads data key `id` of `owner` in one trip to the store: its wrapped form and the
+    /// owner's keyring, then (on the store's blocking context) the identity files it needs and
+    /// the unwrap. Caches the key unless `owner` was evicted meanwhile.
+    private func load(_ id: DataKeyID, owner: Owner, epoch: UInt64) async -> Result<DataKey, RegistryError> {
+        let loaded: Result<DataKey, RegistryError>
+        do {
+            loaded = try await store.withDataKey(id: id) { stored, keyring in self.unwrap(id, owner: owner, stored: stored, keyring: keyring) }
+        } catch {
+            return .failure(error)
+        }
+        if case .success(let key) = loaded {
+            state.withLock { state in
+                if state.epoch[owner, default: 0] == epoch { state.opening.insert(key, owner: owner) }
+            }
+        }
+        return loaded
+    }
+
+    /// Unwraps a stored data key with the owner's identities: those it is wrapped to first,
+    /// read from disk once and kept until the owner is evicted. Blocking (file reads).
+    private func unwrap(_ id: DataKeyID, owner: Owner, stored: StoredDataKey?, keyring: Keyring?) -> Result<DataKey, RegistryError> {
+        guard let stored, let keyring else { return .failure(RegistryError(.unknownDataKey, "data key \(id) does not exist")) }
+        guard stored.owner == owner else { return .failure(wrongOwner(id, owner)) }
+        guard let wrapped = stored.wrapped, stored.state != .erased else {
+            return .failure(RegistryError(.erased, "data key \(id) of \(owner) was erased"))
+        }
+        // The versions it is wrapped to first, then any other that is not destroyed.
+        let live = keyring.versions.filter { $0.state != .destroyed }
+        let ordered = live.filter { stored.fingerprints.contains($0.fingerprint) } + live.filter { !stored.fingerprints.contains($0.fingerprint) }
+        var tried = 0
+        for version in ordered {
+            guard let identity = identity(of: owner, version) else { continue }
+            tried += 1
+            do {
+                return .success(try DataKey.unwrap(wrapped, expectedID: id, with: [identity]))
+            } catch where error.code == .noIdentityMatched {
+                continue
+            } catch {
+                return .failure(RegistryError(.malformedRecord, "wrapped data key \(id): \(error.message)"))
+            }
+        }
+        if tried == 0 {
+            return .failure(RegistryError(.identityUnavailable, "no identity file of \(owner) is available to unwrap data key \(id)"))
+        }
+        return .failure(RegistryError(
+            .identityUnavailable,
+            "none of the identities of \(owner) unwraps data key \(id) (wrapped to \(stored.fingerprints.map(\.hex).joined(separator: ", ")))"))
+    }
+
+    /// A version's identity: cached, or read from its file with the recipient the keyring
+    /// records (not derived again: a file that does not match simply unwraps nothing). Nil
+    /// when the file is missing or unreadable, which matters only if no other version unwraps.
+    private func identity(of owner: Owner, _ version: KeyVersion) -> X25519Identity? {
+        if let cached = state.withLock({ $0.identities[owner]?[version.fingerprint] }) { return cached }
+        let epoch = state.withLock { $0.epoch[owner, default: 0] }
+        guard let identity = try? keyStore.loadIdentity(owner: owner, name: version.name, knownRecipient: version.recipient) else { return nil }
+        state.withLock { state in
+            if state.epoch[owner, default: 0] == epoch { state.identities[owner, default: [:]][version.fingerprint] = identity }
+        }
+        return identity
     }
 
     // MARK: Eviction

@@ -117,4 +117,20 @@ public protocol KeyMaterialStore: Sendable {
     /// The current key generation and the owners whose keys changed after `generation`
     /// (nil: just the current generation).
     func keyChanges(since generation: Int64?) async throws(RegistryError) -> KeyChanges
+    /// Reads data key `id` and its owner's keyring together, and runs `body` with them where
+    /// the store runs blocking work: the registry reads identity files and unwraps there, so a
+    /// cold miss makes one trip off the caller's thread, not four.
+    func withDataKey<Value: Sendable>(
+        id: DataKeyID, _ body: @escaping @Sendable (StoredDataKey?, Keyring?) -> Value
+    ) async throws(RegistryError) -> Value
+}
+
+extension KeyMaterialStore {
+    /// Two calls, then `body` on the caller's thread: for stores without a blocking context.
+    public func withDataKey<Value: Sendable>(
+        id: DataKeyID, _ body: @escaping @Sendable (StoredDataKey?, Keyring?) -> Value
+    ) async throws(RegistryError) -> Value {
+        guard let stored = try await dataKey(id: id) else { return body(nil, nil) }
+        return body(stored, try await keyring(for: stored.owner))
+    }
 }

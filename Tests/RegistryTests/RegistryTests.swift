@@ -1,4 +1,5 @@
 import ActorKeys
+import Foundation
 import Envelope
 import Ledger
 import Synchronization
@@ -134,6 +135,37 @@ struct RegistryTests {
         #expect(throws: RegistryError.self) {
             try record.withUnsafeBytes { raw in Result { () throws(RegistryError) in try registry.openIfCached(raw, owner: owner, entryID: "e2") } }.get()
         }
+    }
+
+    @Test("a cold miss reads only the identity it needs; a swapped or missing file unwraps nothing and says so", arguments: TestBackend.allCases)
+    func coldMissIdentities(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let registry = fixture.registry()
+        let owner = Owner.actor(fixture.alice)
+        let v1 = try await fixture.store.keyringOf(owner).active!
+        let record = try await registry.seal(Array("under v1".utf8), owner: owner, entryID: "e1").record
+        try await fixture.rotate(owner, to: "v2")
+        registry.evict(owner)
+        // Wrapped to v1 and v2 during the overlap: with v1's file gone, v2 opens it.
+        let sealedBoth = try await registry.seal(Array("under both".utf8), owner: owner, entryID: "e2").record
+        let v1Path = fixture.keyStore.identityPath(for: owner, name: v1.name)
+        let v1File = try #require(FileManager.default.contents(atPath: v1Path))
+        try FileManager.default.removeItem(atPath: v1Path)
+        registry.evict(owner)
+        #expect(try await registry.open(sealedBoth, owner: owner, entryID: "e2") == Array("under both".utf8))
+        // Wrapped to v1 alone: no file, no key, a clear error.
+        let missing = await #expect(throws: RegistryError.self) { try await registry.open(record, owner: owner, entryID: "e1") }
+        #expect(missing?.code == .identityUnavailable)
+        // v1's file replaced by another key: the keyring's recipient does not match, nothing unwraps.
+        let other = IdentityFile.format(X25519Identity.generate())
+        try other.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: v1Path)) }
+        registry.evict(owner)
+        let swapped = await #expect(throws: RegistryError.self) { try await registry.open(record, owner: owner, entryID: "e1") }
+        #expect(swapped?.code == .identityUnavailable)
+        // The right file back: it opens again.
+        try v1File.write(to: URL(fileURLWithPath: v1Path))
+        registry.evict(owner)
+        #expect(try await registry.open(record, owner: owner, entryID: "e1") == Array("under v1".utf8))
     }
 
     @Test("concurrent misses load once: one data key minted, one load per data key", arguments: TestBackend.allCases)

@@ -121,6 +121,30 @@ extension LedgerStore: KeyMaterialStore {
         }
     }
 
+    /// One trip to a reader connection and one statement (the data key joined to its owner's
+    /// key versions), then `body` there.
+    public func withDataKey<Value: Sendable>(
+        id: DataKeyID, _ body: @escaping @Sendable (StoredDataKey?, Keyring?) -> Value
+    ) async throws(RegistryError) -> Value {
+        try await bridge { () throws(LedgerError) in
+            try await self.pool.read { connection throws(LedgerError) in
+                let rows = try connection.query(Self.dataKeyWithKeyring, .text(id.hex))
+                guard let first = rows.first else { return body(nil, nil) }
+                let stored = try Self.dataKey(from: SQLRow(Array(first.values[0..<6])))
+                var versions: [KeyVersion] = []
+                for row in rows where !row.isNull(7) { versions.append(try Self.keyVersion(from: SQLRow(Array(row.values[6...])))) }
+                return body(stored, Keyring(owner: stored.owner, versions: versions))
+            }
+        }
+    }
+
+    static let dataKeyWithKeyring = """
+        SELECT d.id, d.actor_id, d.wrapped, d.fingerprints, d.state, d.created_at,
+               k.actor_id, k.version, k.name, k.recipient, k.state, k.created_at
+        FROM data_keys d LEFT JOIN actor_keys k ON COALESCE(k.actor_id, '') = COALESCE(d.actor_id, '')
+        WHERE d.id = $1 ORDER BY k.version DESC
+        """
+
     public func keyChanges(since generation: Int64?) async throws(RegistryError) -> KeyChanges {
         try await bridge { () throws(LedgerError) in
             try await self.pool.read { connection throws(LedgerError) in try Self.keyChanges(since: generation, on: connection) }
