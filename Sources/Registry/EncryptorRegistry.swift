@@ -100,13 +100,18 @@ public final class EncryptorRegistry: Sendable {
     }
 
     /// The owner's sealing key with `records` reserved (at most the policy's budget): from the
-    /// cache, or freshly minted.
+    /// cache, or freshly minted. The hit is synchronous: only a miss makes an async frame.
+    @inline(__always)
     private nonisolated(nonsending) func sealingKey(for owner: Owner, records: Int = 1) async throws(RegistryError) -> SealingKey {
         precondition(records >= 1 && records <= policy.maxRecords)
         if let key = state.withLock({ $0.sealing[owner] }), key.reserve(records) {
             counters.hit()
             return key
         }
+        return try await mintingKey(for: owner, records: records)
+    }
+
+    private nonisolated(nonsending) func mintingKey(for owner: Owner, records: Int) async throws(RegistryError) -> SealingKey {
         counters.miss()
         while true {
             let task = state.withLock { state -> Task<SealingKey, any Error> in
@@ -188,7 +193,10 @@ public final class EncryptorRegistry: Sendable {
     public nonisolated(nonsending) func open(
         _ record: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, owner: Owner, entryID: String
     ) async throws(RegistryError) -> Int {
-        let (key, context) = try await openingKey(for: try Self.dataKeyID(of: record), owner: owner, entryID: entryID)
+        let id = try Self.dataKeyID(of: record)
+        let context = try Self.context(owner, entryID)
+        let key: DataKey
+        if let cached = try cachedOpeningKey(id, owner: owner) { key = cached } else { key = try await loadOpeningKey(id, owner: owner) }
         do {
             return try RecordEnvelope.open(record, into: output, with: key, context: context)
         } catch {
@@ -199,7 +207,9 @@ public final class EncryptorRegistry: Sendable {
     /// Opens `record` into a new array.
     public nonisolated(nonsending) func open(_ record: [UInt8], owner: Owner, entryID: String) async throws(RegistryError) -> [UInt8] {
         let id = try record.withUnsafeBytes { raw in Swift.Result { () throws(RegistryError) in try Self.dataKeyID(of: raw) } }.get()
-        let (key, context) = try await openingKey(for: id, owner: owner, entryID: entryID)
+        let context = try Self.context(owner, entryID)
+        let key: DataKey
+        if let cached = try cachedOpeningKey(id, owner: owner) { key = cached } else { key = try await loadOpeningKey(id, owner: owner) }
         do {
             return try RecordEnvelope.open(record, with: key, context: context)
         } catch {
@@ -212,15 +222,13 @@ public final class EncryptorRegistry: Sendable {
     /// miss; `open` then loads the key.
     public func openIfCached(_ record: UnsafeRawBufferPointer, owner: Owner, entryID: String) throws(RegistryError) -> [UInt8]? {
         let id = try Self.dataKeyID(of: record)
-        guard let cached = state.withLock({ $0.opening.get(id) }) else { return nil }
-        guard cached.owner == owner else { throw wrongOwner(id, owner) }
-        counters.hit()
+        guard let key = try cachedOpeningKey(id, owner: owner) else { return nil }
         let context = try Self.context(owner, entryID)
         var failure: EnvelopeError?
         // dataKeyID(of:) checked the record holds at least the overhead.
         let plaintext = [UInt8](unsafeUninitializedCapacity: record.count - RecordEnvelope.overhead) { output, initialized in
             do throws(EnvelopeError) {
-                initialized = try RecordEnvelope.open(record, into: UnsafeMutableRawBufferPointer(output), with: cached.key, context: context)
+                initialized = try RecordEnvelope.open(record, into: UnsafeMutableRawBufferPointer(output), with: key, context: context)
             } catch {
                 failure = error
                 initialized = 0
@@ -238,17 +246,17 @@ public final class EncryptorRegistry: Sendable {
         }
     }
 
-    private nonisolated(nonsending) func openingKey(for id: DataKeyID, owner: Owner, entryID: String) async throws(RegistryError) -> (DataKey, RecordContext) {
-        let context = try Self.context(owner, entryID)
-        return (try await openingKey(id, owner: owner), context)
+    /// The unwrapped data key from the cache, or nil: the hot path, synchronous.
+    @inline(__always)
+    private func cachedOpeningKey(_ id: DataKeyID, owner: Owner) throws(RegistryError) -> DataKey? {
+        guard let cached = state.withLock({ $0.opening.get(id) }) else { return nil }
+        guard cached.owner == owner else { throw wrongOwner(id, owner) }
+        counters.hit()
+        return cached.key
     }
 
-    private nonisolated(nonsending) func openingKey(_ id: DataKeyID, owner: Owner) async throws(RegistryError) -> DataKey {
-        if let cached = state.withLock({ $0.opening.get(id) }) {
-            guard cached.owner == owner else { throw wrongOwner(id, owner) }
-            counters.hit()
-            return cached.key
-        }
+    /// The data key after a miss: loaded once however many callers want it.
+    private nonisolated(nonsending) func loadOpeningKey(_ id: DataKeyID, owner: Owner) async throws(RegistryError) -> DataKey {
         counters.miss()
         // Single flight without a task: the first caller loads on its own thread; the others
         // wait to be woken and then find the key in the cache (or load again if it failed).
