@@ -4,14 +4,18 @@ import Envelope
 /// DataKeyCache keeps unwrapped data keys for opening records, up to a capacity. When full it
 /// drops the least recently used eighth at once, so the bookkeeping stays amortised O(1).
 struct DataKeyCache {
-    private struct Entry {
+    // A class, so that a hit reads the dictionary and updates the entry through the reference:
+    // mutating a value in place would go through the dictionary's `modify` coroutines, whose
+    // frames are heap-allocated (three mallocs a lookup, measured).
+    private final class Entry {
         let owner: Owner
         let key: DataKey
         var lastUse: UInt64
 
-        mutating func touch(_ now: UInt64) -> (owner: Owner, key: DataKey) {
-            lastUse = now
-            return (owner, key)
+        init(owner: Owner, key: DataKey, lastUse: UInt64) {
+            self.owner = owner
+            self.key = key
+            self.lastUse = lastUse
         }
     }
 
@@ -24,9 +28,10 @@ struct DataKeyCache {
     var count: Int { entries.count }
 
     mutating func get(_ id: DataKeyID) -> (owner: Owner, key: DataKey)? {
+        guard let entry = entries[id] else { return nil }
         clock &+= 1
-        // Optional chaining through the subscript updates the entry in place: one hash lookup.
-        return entries[id]?.touch(clock)
+        entry.lastUse = clock
+        return (entry.owner, entry.key)
     }
 
     mutating func insert(_ key: DataKey, owner: Owner) {
