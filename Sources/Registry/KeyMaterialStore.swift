@@ -118,8 +118,9 @@ public protocol KeyMaterialStore: Sendable {
     /// (nil: just the current generation).
     func keyChanges(since generation: Int64?) async throws(RegistryError) -> KeyChanges
     /// Reads data key `id` and its owner's keyring together, and runs `body` with them where
-    /// the store runs blocking work: the registry reads identity files and unwraps there, so a
-    /// cold miss makes one trip off the caller's thread, not four.
+    /// the store ran the lookup: the registry reads identity files and unwraps there, so a cold
+    /// miss makes at most one trip off the caller's thread, not four (an embedded store may
+    /// make none: a point read costs less than the thread switches).
     func withDataKey<Value: Sendable>(
         id: DataKeyID, _ body: @escaping @Sendable (StoredDataKey?, Keyring?) -> Value
     ) async throws(RegistryError) -> Value

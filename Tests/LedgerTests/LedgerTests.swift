@@ -199,4 +199,32 @@ struct LedgerTests {
             #expect(try result.get().payload == Array("row \(index)".utf8))
         }
     }
+
+    @Test("point reads outnumbering the connections all complete, during writes, with the right rows", arguments: TestBackend.allCases)
+    func pointReadsUnderLoad(_ backend: TestBackend) async throws {
+        let fixture = try await Fixture(backend)
+        let alice = try await fixture.actor("alice", keyed: true)
+        let ids = try await fixture.ledger.append((0..<40).map { index in try fixture.entry(alice, "row \(index)") })
+        let stored = try await fixture.store.entries(ids)
+        // Some point reads run where they were called and some wait for a connection; a writer
+        // appends all the while.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for index in 0..<20 { _ = try await fixture.ledger.append(try fixture.entry(alice, "more \(index)")) }
+            }
+            for (index, id) in ids.enumerated() {
+                group.addTask {
+                    let dataKey = try #require(stored[index]?.0.dataKey)
+                    let found = try await fixture.store.withDataKey(id: dataKey) { key, keyring in (key?.id, keyring?.owner) }
+                    #expect(found.0 == dataKey)
+                    #expect(found.1 == .actor(alice))
+                    #expect(try await fixture.ledger.read(id).payload == Array("row \(index)".utf8))
+                }
+            }
+            try await group.waitForAll()
+        }
+        let nowhere = [UInt8](repeating: 9, count: DataKeyID.byteCount).withUnsafeBytes { DataKeyID(bytes: $0) }
+        let unknown = try await fixture.store.withDataKey(id: nowhere) { key, _ in key == nil }
+        #expect(unknown)
+    }
 }

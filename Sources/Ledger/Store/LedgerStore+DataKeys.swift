@@ -127,7 +127,7 @@ extension LedgerStore: KeyMaterialStore {
         id: DataKeyID, _ body: @escaping @Sendable (StoredDataKey?, Keyring?) -> Value
     ) async throws(RegistryError) -> Value {
         try await bridge { () throws(LedgerError) in
-            try await self.pool.read { connection throws(LedgerError) in
+            try await self.pool.pointRead { connection throws(LedgerError) in
                 let rows = try connection.query(Self.dataKeyWithKeyring, .text(id.hex))
                 guard let first = rows.first else { return body(nil, nil) }
                 let stored = try Self.dataKey(from: SQLRow(Array(first.values[0..<6])))
