@@ -19,17 +19,59 @@ let package = Package(
         // The raw C baselines every ratio is measured against, in the same binary.
         .target(
             name: "CBaselines",
-            linkerSettings: [.linkedLibrary("sodium"), .linkedLibrary("crypto")]
+            cSettings: [.unsafeFlags(["-I/usr/include/postgresql"])],
+            linkerSettings: [.linkedLibrary("sodium"), .linkedLibrary("crypto"), .linkedLibrary("sqlite3"), .linkedLibrary("pq")]
         ),
-        .executableTarget(
-            name: "EnvelopeBenchmarks",
+        // Fixtures shared by the suites: payload sizes, scratch folders, workspaces on each backend.
+        .target(
+            name: "BenchmarkSupport",
             dependencies: [
                 "CBaselines",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "ActorKeys", package: actorkeys),
+                .product(name: "Ledger", package: actorkeys),
+                .product(name: "Registry", package: actorkeys),
+                .product(name: "Admin", package: actorkeys),
+            ]
+        ),
+        .executableTarget(
+            name: "RecordBenchmarks",
+            dependencies: [
+                "CBaselines",
+                "BenchmarkSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ActorKeys", package: actorkeys),
+                .product(name: "Envelope", package: actorkeys),
+                .product(name: "Registry", package: actorkeys),
+            ],
+            path: "Benchmarks/RecordBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "AgeBenchmarks",
+            dependencies: [
+                "CBaselines",
+                "BenchmarkSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ActorKeys", package: actorkeys),
                 .product(name: "Envelope", package: actorkeys),
             ],
-            path: "Benchmarks/EnvelopeBenchmarks",
+            path: "Benchmarks/AgeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "LedgerBenchmarks",
+            dependencies: [
+                "CBaselines",
+                "BenchmarkSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ActorKeys", package: actorkeys),
+                .product(name: "Envelope", package: actorkeys),
+                .product(name: "Registry", package: actorkeys),
+                .product(name: "Ledger", package: actorkeys),
+                .product(name: "Admin", package: actorkeys),
+            ],
+            path: "Benchmarks/LedgerBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

@@ -1,0 +1,318 @@
+import ActorKeys
+import Admin
+import Benchmark
+import BenchmarkSupport
+import CBaselines
+import Envelope
+import Ledger
+import Registry
+
+// The ledger on both backends, each next to the raw C way of doing the same job on the same
+// server: appending 1 KiB rows in batches of 1000, reading a mixed ledger by id, the registry's
+// cold miss, and a rewrap whose cost must not depend on the number of rows.
+
+let benchmarks: @Sendable () -> Void = {
+    precondition(baseline_init() == 0)
+    for backend in Backend.available {
+        appendBenchmarks(backend)
+        readBenchmarks(backend)
+        coldMissBenchmark(backend)
+        ratioBenchmarks(backend)
+    }
+    rewrapBenchmarks()
+}
+
+/// What a ledger ratio benchmark's two sides share.
+final class LedgerState: @unchecked Sendable {
+    var fixture: LedgerFixture?
+    var raw: RawStore?
+    var entries: [NewEntry] = []
+    var ids: [EntryID] = []
+    var next = 0
+    var dataKey = ""
+    var record: [UInt8] = []
+    var wrapped: [UInt8] = []
+    var identity: X25519Identity?
+    var dataKeyID: DataKeyID?
+}
+
+/// Append, read and cold miss against their raw baselines, alternately in one process.
+func ratioBenchmarks(_ backend: Backend) {
+    let append = LedgerState()
+    Ratio.benchmark("ratio append 1000x1KiB \(backend)", operations: 1, rounds: 60, seconds: 6, setup: {
+        let made = try await LedgerFixture.make(backend, label: "ratio-append")
+        append.fixture = made
+        try await made.enroll(["alice"])
+        let alice = try ActorID("alice")
+        let id = try await made.ledger.append(try NewEntry(actor: alice, kind: "prompt", payload: rowPayload))
+        let (entry, record) = try await made.workspace.store.entry(id)!
+        (append.dataKey, append.record) = (entry.dataKey!.hex, record)
+        append.entries = try (0..<batch).map { _ in try NewEntry(actor: alice, kind: "prompt", payload: rowPayload) }
+        let raw = try RawStore(backend, made.rawDatabase)
+        try raw.mirrorEntries(create: true)
+        append.raw = raw
+    }, teardown: {
+        append.raw = nil
+        append.fixture?.close()
+    }, ours: {
+        blackHole(try await append.fixture!.ledger.append(append.entries))
+    }, baseline: {
+        try append.raw!.insertEntries(first: append.next, count: batch, actor: "alice", dataKey: append.dataKey, payload: append.record)
+        append.next += batch
+    })
+
+    let read = LedgerState()
+    Ratio.benchmark("ratio read 1000 mixed \(backend)", operations: 1, rounds: 100, seconds: 6, setup: {
+        let made = try await LedgerFixture.make(backend, label: "ratio-read")
+        read.fixture = made
+        try await made.enroll(["alice"], optIn: ["bob"])
+        let alice = try ActorID("alice"), bob = try ActorID("bob")
+        func rows(_ actor: ActorID, encrypt: Bool) throws -> [NewEntry] {
+            try (0..<rowsPerState).map { _ in try NewEntry(actor: actor, kind: "prompt", payload: rowPayload, encrypt: encrypt) }
+        }
+        var all = try await made.ledger.append(rows(alice, encrypt: false))
+        all += try await made.ledger.append(rows(bob, encrypt: true))
+        all += try await made.ledger.append(rows(alice, encrypt: true))
+        _ = try await made.administration.rotate(.actor(alice))
+        all += try await made.ledger.append(rows(alice, encrypt: true))
+        _ = try await made.ledger.read(all)
+        var generator = SplitMix(seed: 42)
+        read.ids = (0..<batch).map { _ in all[Int(generator.next() % UInt64(all.count))] }
+        let raw = try RawStore(backend, made.rawDatabase)
+        try raw.mirrorEntries(create: true)
+        read.raw = raw
+    }, teardown: {
+        read.raw = nil
+        read.fixture?.close()
+    }, ours: {
+        let results = try await read.fixture!.ledger.read(read.ids)
+        precondition(results.allSatisfy { (try? $0.get()) != nil })
+    }, baseline: {
+        let found = read.raw!.selectEntries(read.ids.map(\.rawValue))
+        precondition(found == batch)
+    })
+
+    let miss = LedgerState()
+    Ratio.benchmark("ratio registry cold miss \(backend) vs unwrap", operations: 20, rounds: 200, seconds: 4, setup: {
+        let made = try await LedgerFixture.make(backend, label: "ratio-miss")
+        miss.fixture = made
+        try await made.enroll(["alice"])
+        let id = try await made.ledger.append(try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
+        miss.ids = [id]
+        miss.record = try await made.workspace.store.entry(id)!.1
+        let dataKeyID = try RecordEnvelope.dataKeyID(of: miss.record)
+        miss.dataKeyID = dataKeyID
+        miss.wrapped = try await made.workspace.store.dataKey(id: dataKeyID)!.wrapped!
+        let version = try await made.workspace.store.keyringOf(.actor(try ActorID("alice"))).active!
+        miss.identity = try made.workspace.keyStore.loadIdentity(owner: .actor(try ActorID("alice")), name: version.name)
+    }, teardown: {
+        miss.fixture?.close()
+    }, ours: {
+        let registry = miss.fixture!.workspace.registry
+        let owner = Owner.actor(try ActorID("alice"))
+        registry.evict(owner)
+        blackHole(try await registry.open(miss.record, owner: owner, entryID: miss.ids[0].rawValue))
+    }, baseline: {
+        blackHole(try DataKey.unwrap(miss.wrapped, expectedID: miss.dataKeyID!, with: [miss.identity!]))
+    })
+}
+
+let batch = 1000
+let rowPayload = Sizes.payload(1024)
+
+func configuration(maxIterations: Int = 300, seconds: Int = 3) -> Benchmark.Configuration {
+    .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .microseconds,
+        warmupIterations: 3, maxDuration: .seconds(seconds), maxIterations: maxIterations)
+}
+
+func appendBenchmarks(_ backend: Backend) {
+    let fixture = Box<LedgerFixture>()
+    let sealed = Box<(dataKey: String, record: [UInt8])>()
+    let rawStore = Box<RawStore>()
+    let setup: @Sendable () async throws -> Void = {
+        let made = try await LedgerFixture.make(backend, label: "append")
+        fixture.value = made
+        try await made.enroll(["alice"])
+        // The first entry mints alice's data key: the measured appends use it, and the raw
+        // baseline writes rows that name it.
+        let id = try await made.ledger.append(try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
+        let (entry, record) = try await made.workspace.store.entry(id)!
+        sealed.value = (entry.dataKey!.hex, record)
+        // One connection for every sample, as the ledger keeps its own: a connection opened
+        // per sample starts with a cold page cache and would flatter the ratio.
+        let raw = try RawStore(backend, made.rawDatabase)
+        try raw.mirrorEntries(create: true)
+        rawStore.value = raw
+    }
+    let teardown: @Sendable () async throws -> Void = {
+        rawStore.value = nil
+        fixture.value?.close()
+    }
+
+    Benchmark("append 1000x1KiB \(backend)", configuration: configuration(), closure: { benchmark in
+        let ledger = fixture.unwrapped.ledger
+        let alice = try ActorID("alice")
+        let entries = try (0..<batch).map { _ in try NewEntry(actor: alice, kind: "prompt", payload: rowPayload) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try await ledger.append(entries)) }
+        benchmark.stopMeasurement()
+    }, setup: setup, teardown: teardown)
+
+    // The closure runs for the warm-up and again for each sample: keys go on from where the
+    // last run stopped.
+    let next = Box<Int>()
+    Benchmark("append 1000x1KiB \(backend) raw C", configuration: configuration(), closure: { benchmark in
+        let raw = rawStore.unwrapped
+        let (dataKey, record) = sealed.unwrapped
+        var first = next.value ?? 0
+        defer { next.value = first }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            try raw.insertEntries(first: first, count: batch, actor: "alice", dataKey: dataKey, payload: record)
+            first += batch
+        }
+        benchmark.stopMeasurement()
+    }, setup: setup, teardown: teardown)
+
+    Benchmark("append 1000x1KiB \(backend) raw C plain table", configuration: configuration(), closure: { benchmark in
+        let raw = rawStore.unwrapped
+        var first = next.value ?? 0
+        defer { next.value = first }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            try raw.insertPlain(first: first, count: batch)
+            first += batch
+        }
+        benchmark.stopMeasurement()
+    }, setup: setup, teardown: teardown)
+}
+
+/// Rows of every protection state: plaintext, shared key (an opt-in actor), an actor's current
+/// key, and the same actor's previous key version (sealed before a rotation).
+let rowsPerState = 2500
+
+func readBenchmarks(_ backend: Backend) {
+    let fixture = Box<LedgerFixture>()
+    let ids = Box<[EntryID]>()
+    let rawStore = Box<RawStore>()
+    let setup: @Sendable () async throws -> Void = {
+        let made = try await LedgerFixture.make(backend, label: "read")
+        fixture.value = made
+        try await made.enroll(["alice"], optIn: ["bob"])
+        let alice = try ActorID("alice"), bob = try ActorID("bob")
+        func rows(_ actor: ActorID, encrypt: Bool) throws -> [NewEntry] {
+            try (0..<rowsPerState).map { _ in try NewEntry(actor: actor, kind: "prompt", payload: rowPayload, encrypt: encrypt) }
+        }
+        var all = try await made.ledger.append(rows(alice, encrypt: false))
+        all += try await made.ledger.append(rows(bob, encrypt: true))
+        all += try await made.ledger.append(rows(alice, encrypt: true))
+        _ = try await made.administration.rotate(.actor(alice))
+        all += try await made.ledger.append(rows(alice, encrypt: true))
+        _ = try await made.ledger.read(all)  // data keys in the cache: the steady state
+        var generator = SplitMix(seed: 42)
+        ids.value = (0..<batch).map { _ in all[Int(generator.next() % UInt64(all.count))] }
+        // The plain table: as many 1 KiB rows, in the same database.
+        let raw = try RawStore(backend, made.rawDatabase)
+        try raw.mirrorEntries(create: true)
+        try raw.insertPlain(first: 0, count: all.count)
+        rawStore.value = raw
+    }
+    let teardown: @Sendable () async throws -> Void = {
+        rawStore.value = nil
+        fixture.value?.close()
+    }
+
+    Benchmark("read 1000 mixed \(backend)", configuration: configuration(), closure: { benchmark in
+        let ledger = fixture.unwrapped.ledger
+        let wanted = ids.unwrapped
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let results = try await ledger.read(wanted)
+            precondition(results.allSatisfy { (try? $0.get()) != nil })
+            blackHole(results)
+        }
+        benchmark.stopMeasurement()
+    }, setup: setup, teardown: teardown)
+
+    // The raw baseline of the target (a select a key), then two stricter ones for context:
+    // the same in one transaction, and the ledger's own strategy (lists of keys) in C.
+    for (suffix, strategy) in [("", RawStore.ReadStrategy.eachKey), (" one transaction", .eachKeyOneTransaction), (" listed", .listed)] {
+        Benchmark("read 1000 mixed \(backend) raw C\(suffix)", configuration: configuration(), closure: { benchmark in
+            let raw = rawStore.unwrapped
+            let wanted = ids.unwrapped.map(\.rawValue)
+            let expected = strategy == .listed ? Set(wanted).count : batch
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                let found = raw.selectEntries(wanted, strategy)
+                precondition(found >= expected, "found \(found) of \(expected)")
+            }
+            benchmark.stopMeasurement()
+        }, setup: setup, teardown: teardown)
+    }
+
+    Benchmark("read 1000 \(backend) raw C plain table", configuration: configuration(), closure: { benchmark in
+        let raw = rawStore.unwrapped
+        var generator = SplitMix(seed: 42)
+        let keys = (0..<batch).map { _ in Int32(generator.next() % UInt64(4 * rowsPerState)) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            let found = try raw.selectPlain(keys)
+            precondition(found == batch)
+        }
+        benchmark.stopMeasurement()
+    }, setup: setup, teardown: teardown)
+}
+
+/// A cold miss: the owner was just evicted (a rotation elsewhere), so opening a record reads the
+/// keyring and the wrapped data key from the store, the identity file from disk, and unwraps.
+func coldMissBenchmark(_ backend: Backend) {
+    let fixture = Box<LedgerFixture>()
+    let record = Box<(EntryID, [UInt8])>()
+    let setup: @Sendable () async throws -> Void = {
+        let made = try await LedgerFixture.make(backend, label: "miss")
+        fixture.value = made
+        try await made.enroll(["alice"])
+        let id = try await made.ledger.append(try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
+        record.value = (id, try await made.workspace.store.entry(id)!.1)
+    }
+    Benchmark("registry cold miss \(backend)", configuration: configuration(maxIterations: 5000), closure: { benchmark in
+        let registry = fixture.unwrapped.workspace.registry
+        let owner = Owner.actor(try ActorID("alice"))
+        let (id, stored) = record.unwrapped
+        for _ in benchmark.scaledIterations {
+            registry.evict(owner)
+            blackHole(try await registry.open(stored, owner: owner, entryID: id.rawValue))
+        }
+    }, setup: setup, teardown: { fixture.value?.close() })
+}
+
+/// Rewrap after a rotation, for an actor with 1k rows and one with 1M rows, each under ten data
+/// keys: the work is per data key, so the two must take the same time.
+func rewrapBenchmarks() {
+    for (label, rows) in [("1k", 1_000), ("1M", 1_000_000)] {
+        let fixture = Box<LedgerFixture>()
+        let setup: @Sendable () async throws -> Void = {
+            let made = try await LedgerFixture.make(.sqlite, label: "rewrap", policy: DataKeyPolicy(maxRecords: rows / 10))
+            fixture.value = made
+            try await made.enroll(["alice"])
+            let alice = try ActorID("alice")
+            let small = Sizes.payload(64)
+            let chunk = min(rows, 10_000)
+            let entries = try (0..<chunk).map { _ in try NewEntry(actor: alice, kind: "prompt", payload: small) }
+            for _ in 0..<(rows / chunk) { _ = try await made.ledger.append(entries) }
+        }
+        Benchmark("rewrap 10 data keys \(label) rows sqlite", configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .microseconds, warmupIterations: 2, maxDuration: .seconds(10), maxIterations: 25), closure: { benchmark in
+            let administration = fixture.unwrapped.administration
+            let owner = Owner.actor(try ActorID("alice"))
+            // One rewrap a run: rotating before it and retiring the old version after it are
+            // not measured.
+            let rotation = try await administration.rotate(owner)
+            benchmark.startMeasurement()
+            let summary = try await administration.rewrap(owner)
+            benchmark.stopMeasurement()
+            precondition(summary.done == 10 && summary.failed == 0, "rewrap did \(summary.done) of 10")
+            _ = try await administration.retire(owner, fingerprint: rotation.previous.fingerprint.hex)
+        }, setup: setup, teardown: { fixture.value?.close() })
+    }
+}
