@@ -46,28 +46,57 @@ public enum RecordEnvelope {
     }
 
     /// Seals each plaintext for its context under one data key, into new arrays. The nonces
-    /// are drawn in one call for the whole batch: one system call instead of one a record.
+    /// are drawn in one call for the whole batch: one system call instead of one a record. A
+    /// large batch is sealed on several cores at once.
     public static func seal(_ plaintexts: [[UInt8]], with dataKey: DataKey, contexts: [RecordContext]) throws(EnvelopeError) -> [[UInt8]] {
         precondition(plaintexts.count == contexts.count, "one context per plaintext")
         guard !plaintexts.isEmpty else { return [] }
         Primitives.ensureInitialized()
-        var nonces = [UInt8](repeating: 0, count: plaintexts.count * nonceLength)
-        nonces.withUnsafeMutableBytes { randombytes_buf($0.baseAddress!, $0.count) }
-        var records: [[UInt8]] = []
-        records.reserveCapacity(plaintexts.count)
-        for (index, plaintext) in plaintexts.enumerated() {
-            var record = [UInt8](repeating: 0, count: plaintext.count + overhead)
-            _ = try plaintext.withBytes { input throws(EnvelopeError) in
-                try record.withMutableBytes { output throws(EnvelopeError) in
-                    nonces.withUnsafeBytes { nonces in
-                        (output.baseAddress! + headerLength).copyMemory(from: nonces.baseAddress! + index * nonceLength, byteCount: nonceLength)
+        let nonces = [UInt8](unsafeUninitializedCapacity: plaintexts.count * nonceLength) { buffer, initialized in
+            randombytes_buf(buffer.baseAddress!, buffer.count)
+            initialized = buffer.count
+        }
+        var records = [[UInt8]](repeating: [], count: plaintexts.count)
+        let failure = FirstFailure()
+        records.withUnsafeMutableBufferPointer { records in
+            nonces.withUnsafeBytes { nonces in
+                let shared = LaneBuffers(records: records, nonces: nonces)
+                BatchLanes(plaintexts).run(total: plaintexts.count) { range in
+                    for index in range {
+                        do throws(EnvelopeError) {
+                            let nonce = UnsafeRawBufferPointer(rebasing: shared.nonces[index * nonceLength..<(index + 1) * nonceLength])
+                            shared.records[index] = try seal(plaintexts[index], nonce: nonce, with: dataKey, context: contexts[index])
+                        } catch {
+                            failure.record(error)
+                            return
+                        }
                     }
-                    return try seal(input, into: output, with: dataKey, context: contexts[index], nonceInPlace: ())
                 }
             }
-            records.append(record)
         }
+        if let error = failure.error { throw error }
         return records
+    }
+
+    /// Seals `plaintext` with a nonce the caller drew, into a new array.
+    private static func seal(
+        _ plaintext: [UInt8], nonce: UnsafeRawBufferPointer, with dataKey: DataKey, context: RecordContext
+    ) throws(EnvelopeError) -> [UInt8] {
+        var failure: EnvelopeError?
+        let record = [UInt8](unsafeUninitializedCapacity: plaintext.count + overhead) { output, initialized in
+            let output = UnsafeMutableRawBufferPointer(output)
+            (output.baseAddress! + headerLength).copyMemory(from: nonce.baseAddress!, byteCount: nonceLength)
+            do throws(EnvelopeError) {
+                initialized = try plaintext.withBytes { input throws(EnvelopeError) in
+                    try seal(input, into: output, with: dataKey, context: context, nonceInPlace: ())
+                }
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        return record
     }
 
     /// Seals with the nonce already in `output` after the header (fresh random bytes, drawn by

@@ -128,4 +128,34 @@ struct RecordEnvelopeTests {
         #expect(DataKeyID(hex: "zz") == nil)
         #expect(DataKeyID(hex: String(repeating: "0", count: 31)) == nil)
     }
+
+    @Test("a batch seals each record for its own context, on one lane or several", arguments: [3, 64, 300])
+    func batch(count: Int) throws {
+        // 300 records of 1 KiB take several lanes on a machine with more than one core.
+        let plaintexts = (0..<count).map { index in pattern(1024 + index) }
+        let contexts = (0..<count).map { index in context(.actor(alice), "entry-\(index)") }
+        let records = try RecordEnvelope.seal(plaintexts, with: dataKey, contexts: contexts)
+        #expect(records.count == count)
+        var nonces = Set<[UInt8]>()
+        for index in 0..<count {
+            #expect(try RecordEnvelope.open(records[index], with: dataKey, context: contexts[index]) == plaintexts[index])
+            #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(records[index], with: dataKey, context: contexts[(index + 1) % count]) }
+            nonces.insert(Array(records[index][17..<41]))
+        }
+        #expect(nonces.count == count)
+    }
+
+    @Test("batch lanes cover every record once, in order, and a small batch stays on one lane")
+    func lanes() {
+        let big = Array(repeating: [UInt8](repeating: 1, count: 1024), count: 1000)
+        for cores in 1...5 {
+            let lanes = BatchLanes(big, cores: cores)
+            #expect(lanes.count == cores)
+            let covered = (0..<lanes.count).flatMap { Array(lanes.range($0, of: big.count)) }
+            #expect(covered == Array(0..<big.count))
+        }
+        #expect(BatchLanes(Array(big.prefix(63)), cores: 4).count == 1)
+        #expect(BatchLanes(Array(repeating: [1], count: 1000), cores: 4).count == 1)
+        #expect(BatchLanes(Array(big.prefix(100)), cores: 8).count == 3)
+    }
 }
