@@ -65,19 +65,7 @@ func ratioBenchmarks(_ backend: Backend) {
     Ratio.benchmark("ratio read 1000 mixed \(backend)", operations: 1, rounds: 100, seconds: 6, setup: {
         let made = try await LedgerFixture.make(backend, label: "ratio-read")
         read.fixture = made
-        try await made.enroll(["alice"], optIn: ["bob"])
-        let alice = try ActorID("alice"), bob = try ActorID("bob")
-        func rows(_ actor: ActorID, encrypt: Bool) throws -> [NewEntry] {
-            try (0..<rowsPerState).map { _ in try NewEntry(actor: actor, kind: "prompt", payload: rowPayload, encrypt: encrypt) }
-        }
-        var all = try await made.ledger.append(rows(alice, encrypt: false))
-        all += try await made.ledger.append(rows(bob, encrypt: true))
-        all += try await made.ledger.append(rows(alice, encrypt: true))
-        _ = try await made.administration.rotate(.actor(alice))
-        all += try await made.ledger.append(rows(alice, encrypt: true))
-        _ = try await made.ledger.read(all)
-        var generator = SplitMix(seed: 42)
-        read.ids = (0..<batch).map { _ in all[Int(generator.next() % UInt64(all.count))] }
+        read.ids = try await mixedLedger(made).wanted
         let raw = try RawStore(backend, made.rawDatabase)
         try raw.mirrorEntries(create: true)
         read.raw = raw
@@ -192,6 +180,24 @@ func appendBenchmarks(_ backend: Backend) {
 /// key, and the same actor's previous key version (sealed before a rotation).
 let rowsPerState = 2500
 
+/// Fills `fixture` with `rowsPerState` rows of each state, reads them all once (data keys in the
+/// cache: the steady state), and picks `batch` ids at random among them, repeats allowed.
+func mixedLedger(_ fixture: LedgerFixture) async throws -> (all: [EntryID], wanted: [EntryID]) {
+    try await fixture.enroll(["alice"], optIn: ["bob"])
+    let alice = try ActorID("alice"), bob = try ActorID("bob")
+    func rows(_ actor: ActorID, encrypt: Bool) throws -> [NewEntry] {
+        try (0..<rowsPerState).map { _ in try NewEntry(actor: actor, kind: "prompt", payload: rowPayload, encrypt: encrypt) }
+    }
+    var all = try await fixture.ledger.append(rows(alice, encrypt: false))
+    all += try await fixture.ledger.append(rows(bob, encrypt: true))
+    all += try await fixture.ledger.append(rows(alice, encrypt: true))
+    _ = try await fixture.administration.rotate(.actor(alice))
+    all += try await fixture.ledger.append(rows(alice, encrypt: true))
+    _ = try await fixture.ledger.read(all)
+    var generator = SplitMix(seed: 42)
+    return (all, (0..<batch).map { _ in all[Int(generator.next() % UInt64(all.count))] })
+}
+
 func readBenchmarks(_ backend: Backend) {
     let fixture = Box<LedgerFixture>()
     let ids = Box<[EntryID]>()
@@ -199,19 +205,8 @@ func readBenchmarks(_ backend: Backend) {
     let setup: @Sendable () async throws -> Void = {
         let made = try await LedgerFixture.make(backend, label: "read")
         fixture.value = made
-        try await made.enroll(["alice"], optIn: ["bob"])
-        let alice = try ActorID("alice"), bob = try ActorID("bob")
-        func rows(_ actor: ActorID, encrypt: Bool) throws -> [NewEntry] {
-            try (0..<rowsPerState).map { _ in try NewEntry(actor: actor, kind: "prompt", payload: rowPayload, encrypt: encrypt) }
-        }
-        var all = try await made.ledger.append(rows(alice, encrypt: false))
-        all += try await made.ledger.append(rows(bob, encrypt: true))
-        all += try await made.ledger.append(rows(alice, encrypt: true))
-        _ = try await made.administration.rotate(.actor(alice))
-        all += try await made.ledger.append(rows(alice, encrypt: true))
-        _ = try await made.ledger.read(all)  // data keys in the cache: the steady state
-        var generator = SplitMix(seed: 42)
-        ids.value = (0..<batch).map { _ in all[Int(generator.next() % UInt64(all.count))] }
+        let (all, wanted) = try await mixedLedger(made)
+        ids.value = wanted
         // The plain table: as many 1 KiB rows, in the same database.
         let raw = try RawStore(backend, made.rawDatabase)
         try raw.mirrorEntries(create: true)

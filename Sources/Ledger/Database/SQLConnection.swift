@@ -51,20 +51,16 @@ extension SQLConnection {
     /// Runs `body`, which only reads, in one transaction: every statement sees the same
     /// snapshot, and SQLite takes its locks once for all of them instead of once a statement.
     public func readTransaction<Result>(_ body: () throws(LedgerError) -> Result) throws(LedgerError) -> Result {
-        try execute(dialect == .sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [])
-        do {
-            let result = try body()
-            try execute("COMMIT", [])
-            return result
-        } catch {
-            _ = try? execute("ROLLBACK", [])
-            throw error
-        }
+        try inTransaction(begin: dialect == .sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<Result>(_ body: () throws(LedgerError) -> Result) throws(LedgerError) -> Result {
-        try execute(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN", [])
+        try inTransaction(begin: dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN", body)
+    }
+
+    private func inTransaction<Result>(begin: String, _ body: () throws(LedgerError) -> Result) throws(LedgerError) -> Result {
+        try execute(begin, [])
         do {
             let result = try body()
             try execute("COMMIT", [])
