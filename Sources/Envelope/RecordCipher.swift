@@ -53,6 +53,22 @@ enum RecordCipher {
         }
     }
 
+    /// Feeds the associated data, then `count` bytes of `input` through the keyed context into
+    /// `output` (a stream cipher: as many bytes out as in).
+    @inline(__always)
+    private static func update(
+        _ context: OpaquePointer, associatedData: UnsafeRawBufferPointer, _ input: UnsafePointer<UInt8>, count: Int,
+        into output: UnsafeMutablePointer<UInt8>
+    ) {
+        var written: Int32 = 0
+        if associatedData.count > 0 {
+            precondition(EVP_CipherUpdate(context, nil, &written, associatedData.bytePointer, Int32(associatedData.count)) == 1)
+        }
+        if count > 0 {
+            precondition(EVP_CipherUpdate(context, output, &written, input, Int32(count)) == 1 && Int(written) == count)
+        }
+    }
+
     /// Seals `plaintext` into `output` (plaintext.count + 16): ciphertext, then tag.
     static func seal(
         _ plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawPointer, key: UnsafeRawBufferPointer,
@@ -67,14 +83,8 @@ enum RecordCipher {
         }
         let context = context()
         start(context, key: key, nonce: nonce, encrypting: true)
-        var written: Int32 = 0
-        if associatedData.count > 0 {
-            precondition(EVP_CipherUpdate(context, nil, &written, associatedData.bytePointer, Int32(associatedData.count)) == 1)
-        }
         let out = output.assumingMemoryBound(to: UInt8.self)
-        if plaintext.count > 0 {
-            precondition(EVP_CipherUpdate(context, out, &written, plaintext.bytePointer, Int32(plaintext.count)) == 1 && Int(written) == plaintext.count)
-        }
+        update(context, associatedData: associatedData, plaintext.bytePointer, count: plaintext.count, into: out)
         var final: Int32 = 0
         precondition(EVP_CipherFinal_ex(context, out + plaintext.count, &final) == 1 && final == 0)
         precondition(EVP_CIPHER_CTX_ctrl(context, actorkeys_evp_ctrl_aead_get_tag, Int32(tagLength), out + plaintext.count) == 1)
@@ -95,14 +105,8 @@ enum RecordCipher {
         }
         let context = context()
         start(context, key: key, nonce: nonce, encrypting: false)
-        var written: Int32 = 0
-        if associatedData.count > 0 {
-            precondition(EVP_CipherUpdate(context, nil, &written, associatedData.bytePointer, Int32(associatedData.count)) == 1)
-        }
         let out = output.assumingMemoryBound(to: UInt8.self)
-        if length > 0 {
-            precondition(EVP_CipherUpdate(context, out, &written, sealed.bytePointer, Int32(length)) == 1 && Int(written) == length)
-        }
+        update(context, associatedData: associatedData, sealed.bytePointer, count: length, into: out)
         let tag = UnsafeMutableRawPointer(mutating: sealed.baseAddress! + length)
         precondition(EVP_CIPHER_CTX_ctrl(context, actorkeys_evp_ctrl_aead_set_tag, Int32(tagLength), tag) == 1)
         var final: Int32 = 0

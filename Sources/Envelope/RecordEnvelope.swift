@@ -64,8 +64,13 @@ public enum RecordEnvelope {
                 BatchLanes(plaintexts).run(total: plaintexts.count) { range in
                     for index in range {
                         do throws(EnvelopeError) {
-                            let nonce = UnsafeRawBufferPointer(rebasing: shared.nonces[index * nonceLength..<(index + 1) * nonceLength])
-                            shared.records[index] = try seal(plaintexts[index], nonce: nonce, with: dataKey, context: contexts[index])
+                            let nonce = shared.nonces.baseAddress! + index * nonceLength
+                            shared.records[index] = try plaintexts[index].withBytes { input throws(EnvelopeError) in
+                                try newArray(count: input.count + overhead) { output throws(EnvelopeError) in
+                                    (output.baseAddress! + headerLength).copyMemory(from: nonce, byteCount: nonceLength)
+                                    return try seal(input, into: output, with: dataKey, context: contexts[index], nonceInPlace: ())
+                                }
+                            }
                         } catch {
                             failure.record(error)
                             return
@@ -76,27 +81,6 @@ public enum RecordEnvelope {
         }
         if let error = failure.error { throw error }
         return records
-    }
-
-    /// Seals `plaintext` with a nonce the caller drew, into a new array.
-    private static func seal(
-        _ plaintext: [UInt8], nonce: UnsafeRawBufferPointer, with dataKey: DataKey, context: RecordContext
-    ) throws(EnvelopeError) -> [UInt8] {
-        var failure: EnvelopeError?
-        let record = [UInt8](unsafeUninitializedCapacity: plaintext.count + overhead) { output, initialized in
-            let output = UnsafeMutableRawBufferPointer(output)
-            (output.baseAddress! + headerLength).copyMemory(from: nonce.baseAddress!, byteCount: nonceLength)
-            do throws(EnvelopeError) {
-                initialized = try plaintext.withBytes { input throws(EnvelopeError) in
-                    try seal(input, into: output, with: dataKey, context: context, nonceInPlace: ())
-                }
-            } catch {
-                failure = error
-                initialized = 0
-            }
-        }
-        if let failure { throw failure }
-        return record
     }
 
     /// Seals with the nonce already in `output` after the header (fresh random bytes, drawn by
@@ -118,13 +102,11 @@ public enum RecordEnvelope {
 
     /// Seals `plaintext` into a new array (the only allocation).
     public static func seal(_ plaintext: [UInt8], with dataKey: DataKey, context: RecordContext) throws(EnvelopeError) -> [UInt8] {
-        var record = [UInt8](repeating: 0, count: plaintext.count + overhead)
-        _ = try plaintext.withBytes { input throws(EnvelopeError) in
-            try record.withMutableBytes { output throws(EnvelopeError) in
+        try plaintext.withBytes { input throws(EnvelopeError) in
+            try newArray(count: input.count + overhead) { output throws(EnvelopeError) in
                 try seal(input, into: output, with: dataKey, context: context)
             }
         }
-        return record
     }
 
     /// Opens `record` into `output` (at least `record.count - overhead` bytes); returns the
@@ -152,15 +134,35 @@ public enum RecordEnvelope {
         return length
     }
 
+    /// Opens `record` into a new array (the only allocation).
+    public static func open(_ record: UnsafeRawBufferPointer, with dataKey: DataKey, context: RecordContext) throws(EnvelopeError) -> [UInt8] {
+        guard record.count >= overhead else { throw truncated }
+        return try newArray(count: record.count - overhead) { output throws(EnvelopeError) in
+            try open(record, into: output, with: dataKey, context: context)
+        }
+    }
+
     /// Opens `record` into a new array.
     public static func open(_ record: [UInt8], with dataKey: DataKey, context: RecordContext) throws(EnvelopeError) -> [UInt8] {
-        guard record.count >= overhead else { throw truncated }
-        var plaintext = [UInt8](repeating: 0, count: record.count - overhead)
-        _ = try record.withBytes { input throws(EnvelopeError) in
-            try plaintext.withMutableBytes { output throws(EnvelopeError) in
-                try open(input, into: output, with: dataKey, context: context)
+        try record.withBytes { input throws(EnvelopeError) in try open(input, with: dataKey, context: context) }
+    }
+
+    /// A new array of `count` bytes that `body` writes, returning how many it wrote. The bytes
+    /// are not zeroed first; when `body` throws, none are kept.
+    @inline(__always)
+    private static func newArray(
+        count: Int, _ body: (UnsafeMutableRawBufferPointer) throws(EnvelopeError) -> Int
+    ) throws(EnvelopeError) -> [UInt8] {
+        var failure: EnvelopeError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(EnvelopeError) {
+                initialized = try body(UnsafeMutableRawBufferPointer(buffer))
+            } catch {
+                failure = error
+                initialized = 0
             }
         }
-        return plaintext
+        if let failure { throw failure }
+        return bytes
     }
 }

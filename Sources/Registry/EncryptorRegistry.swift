@@ -224,18 +224,11 @@ public final class EncryptorRegistry: Sendable {
         let id = try Self.dataKeyID(of: record)
         guard let key = try cachedOpeningKey(id, owner: owner) else { return nil }
         let context = try Self.context(owner, entryID)
-        var failure: EnvelopeError?
-        // dataKeyID(of:) checked the record holds at least the overhead.
-        let plaintext = [UInt8](unsafeUninitializedCapacity: record.count - RecordEnvelope.overhead) { output, initialized in
-            do throws(EnvelopeError) {
-                initialized = try RecordEnvelope.open(record, into: UnsafeMutableRawBufferPointer(output), with: key, context: context)
-            } catch {
-                failure = error
-                initialized = 0
-            }
+        do {
+            return try RecordEnvelope.open(record, with: key, context: context)
+        } catch {
+            throw RegistryError(.malformedRecord, error.message)
         }
-        if let failure { throw RegistryError(.malformedRecord, failure.message) }
-        return plaintext
     }
 
     private static func dataKeyID(of record: UnsafeRawBufferPointer) throws(RegistryError) -> DataKeyID {
@@ -288,7 +281,7 @@ public final class EncryptorRegistry: Sendable {
     }
 
     /// Loads data key `id` of `owner` in one trip to the store: its wrapped form and the
-    /// owner's keyring, then (on the store's blocking context) the identity files it needs and
+    /// owner's keyring, then, where the store ran that lookup, the identity files it needs and
     /// the unwrap. Caches the key unless `owner` was evicted meanwhile.
     private func load(_ id: DataKeyID, owner: Owner, epoch: UInt64) async -> Result<DataKey, RegistryError> {
         let loaded: Result<DataKey, RegistryError>
