@@ -18,6 +18,11 @@ public struct OperationSummary: Sendable, Hashable {
         if failures.count < 20 { failures.append(message) }
     }
 
+    /// The counts, as an audit event carries them.
+    var auditDetails: AuditDetails {
+        ["done": String(done), "failed": String(failed), "skipped": String(skipped), "interrupted": String(interrupted)]
+    }
+
     mutating func merge(_ other: OperationSummary) {
         done += other.done
         failed += other.failed

@@ -16,22 +16,10 @@ extension KeyAdministration {
                 }
             }
             var summary = OperationSummary(total: try await admin { try await store.sharedRowsAwaitingMigration(actor: actor) })
-            var after: Int64 = 0
-            while true {
-                if control.isStopped {
-                    summary.interrupted = true
-                    break
-                }
-                let batch = try await admin { try await store.sharedEntriesToMigrate(actor: actor, after: after, limit: Self.batchSize) }
-                guard let last = batch.last else { break }
-                after = last.0.sequence
-                try await reseal(batch, to: { .actor($0.actor) }, summary: &summary)
-                control.report(summary)
-            }
-            return (summary, [
-                "actor": actor?.rawValue ?? "all", "done": String(summary.done), "failed": String(summary.failed),
-                "skipped": String(summary.skipped), "interrupted": String(summary.interrupted),
-            ])
+            try await reseal(.migrate(actor), summary: &summary, control: control)
+            var details = summary.auditDetails
+            details["actor"] = actor?.rawValue ?? "all"
+            return (summary, details)
         }
     }
 }

@@ -1,8 +1,5 @@
-import ActorKeys
 import Admin
 import ArgumentParser
-import Envelope
-import Ledger
 
 /// CLIError is the CLI's one error type: a message for stderr and the exit code of DESIGN.md.
 struct CLIError: Error {
@@ -18,43 +15,23 @@ struct CLIError: Error {
     let message: String
 
     init(_ code: ExitCode, _ message: String) {
-        self.exitCode = code.rawValue
+        self.init(exitCode: code.rawValue, message: message)
+    }
+
+    private init(exitCode: Int32, message: String) {
+        self.exitCode = exitCode
         self.message = message
     }
 
-    /// Translates a library or argument-parser error, keeping its message.
+    /// Translates a library or argument-parser error, keeping its message. Library errors go
+    /// through Admin's one error table, so the exit code of a failure is the same whichever
+    /// layer it comes from, and matches the HTTP status the API gives it.
     init(_ error: Error) {
-        switch error {
-        case let error as CLIError:
+        if let error = error as? CLIError {
             self = error
-        case let error as ActorKeysError:
-            let code: ExitCode = switch error.code {
-            case .invalidName, .invalidActor: .usage
-            case .conflict: .conflict
-            case .notFound: .notFound
-            case .writeFailed, .readFailed, .malformedBech32, .malformedIdentity, .malformedRecipient: .failed
-            }
-            self.init(code, error.message)
-        case let error as EnvelopeError:
-            self.init(.failed, error.message)
-        case let error as AdminError:
-            let code: ExitCode = switch error.code {
-            case .invalidArgument: .usage
-            case .notFound: .notFound
-            case .conflict: .conflict
-            case .permissionDenied: .permissionDenied
-            case .shredded, .failed: .failed
-            }
-            self.init(code, error.message)
-        case let error as LedgerError:
-            let code: ExitCode = switch error.code {
-            case .invalidArgument, .connection: .usage
-            case .notFound: .notFound
-            case .conflict: .conflict
-            case .shredded, .database, .corrupt: .failed
-            }
-            self.init(code, error.message)
-        default:
+        } else if let error = AdminError(translating: error) {
+            self.init(exitCode: error.code.exitCode, message: error.message)
+        } else {
             // Argument parsing and validation: the parser's message, on one line.
             var message = ActorKeysCommand.message(for: error)
                 .split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }

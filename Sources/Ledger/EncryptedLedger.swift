@@ -41,7 +41,7 @@ public final class EncryptedLedger: Sendable {
                 try await store.insert(stored)
                 return ids
             } catch {
-                guard error == LedgerStore.dataKeyErased, attempt < 3 else { throw error }
+                guard error.code == .staleKeys, attempt < 3 else { throw error }
                 for owner in Set(stored.compactMap(\.protection.owner)) { registry.evict(owner) }
             }
         }
@@ -62,7 +62,7 @@ public final class EncryptedLedger: Sendable {
                 let records = try await registry.seal(indices.map { entries[$0].payload }, owner: owner, entryIDs: indices.map { ids[$0].rawValue })
                 for (index, record) in zip(indices, records) { sealed[index] = record }
             } catch {
-                throw LedgerError(.database, "cannot seal entries of \(owner): \(error.message)")
+                throw LedgerError(error, sealing: true)
             }
         }
         return entries.indices.map { index in
@@ -79,7 +79,7 @@ public final class EncryptedLedger: Sendable {
         do {
             return try await registry.hasActiveKey(.actor(writer)) ? .actor(writer) : .shared
         } catch {
-            throw LedgerError(.database, error.message)
+            throw LedgerError(error, sealing: true)
         }
     }
 
@@ -141,11 +141,11 @@ public final class EncryptedLedger: Sendable {
         if case .actor(let id) = owner, let actor = try await store.actor(id), actor.isShredded {
             return LedgerError(.shredded, "entry \(entry.id) cannot be read: its owner \(id) was shredded")
         }
-        switch error.code {
-        case .erased: return LedgerError(.corrupt, "entry \(entry.id) is under erased data key \(entry.dataKey.map(\.hex) ?? "?")")
-        case .malformedRecord, .wrongOwner, .unknownDataKey: return LedgerError(.corrupt, "entry \(entry.id): \(error.message)")
-        default: return LedgerError(.database, "entry \(entry.id): \(error.message)")
+        if error.code == .erased {
+            return LedgerError(.corrupt, "entry \(entry.id) is under erased data key \(entry.dataKey.map(\.hex) ?? "?")")
         }
+        let cause = LedgerError(error, sealing: false)
+        return LedgerError(cause.code, "entry \(entry.id): \(error.message)")
     }
 
     /// Entries in order, optionally of one writer, after a sequence number.

@@ -10,11 +10,15 @@ import Synchronization
 ///   crypto, so a rotation cannot hold it up. Its entry points are `nonisolated(nonsending)`:
 ///   a hit runs on the caller's executor without a hop, and only a miss suspends.
 /// - A miss loads once: concurrent callers for the same owner or data key wait for one load.
+/// The work is split by job: this file is the public seal/open API; minting sealing keys,
+/// opening (single-flight loads, identities, unwrapping), rewrapping, and eviction with
+/// cross-process refresh each have a file of their own.
+///
 /// - `evict(_:)` drops an owner's sealing key, identities and data keys at once (their bytes are
 ///   zeroed when the last reference goes). Rotations in other processes are picked up by
 ///   `refresh()`, which `watch` runs on a timer and on store notifications.
 public final class EncryptorRegistry: Sendable {
-    private struct State {
+    struct State {
         var sealing: [Owner: SealingKey] = [:]
         var minting: [Owner: Task<SealingKey, any Error>] = [:]
         var identities: [Owner: [Fingerprint: X25519Identity]] = [:]
@@ -28,11 +32,11 @@ public final class EncryptorRegistry: Sendable {
         var epoch: [Owner: UInt64] = [:]
     }
 
-    private let store: any KeyMaterialStore
-    private let keyStore: KeyStore
-    private let policy: DataKeyPolicy
-    private let state: Mutex<State>
-    private let counters = RegistryCounters()
+    let store: any KeyMaterialStore
+    let keyStore: KeyStore
+    let policy: DataKeyPolicy
+    let state: Mutex<State>
+    let counters = RegistryCounters()
 
     public init(store: any KeyMaterialStore, keyStore: KeyStore, policy: DataKeyPolicy = .default) {
         self.store = store
@@ -99,79 +103,6 @@ public final class EncryptorRegistry: Sendable {
         return sealed
     }
 
-    /// The owner's sealing key with `records` reserved (at most the policy's budget): from the
-    /// cache, or freshly minted. The hit is synchronous: only a miss makes an async frame.
-    @inline(__always)
-    private nonisolated(nonsending) func sealingKey(for owner: Owner, records: Int = 1) async throws(RegistryError) -> SealingKey {
-        precondition(records >= 1 && records <= policy.maxRecords)
-        if let key = state.withLock({ $0.sealing[owner] }), key.reserve(records) {
-            counters.hit()
-            return key
-        }
-        return try await mintingKey(for: owner, records: records)
-    }
-
-    private nonisolated(nonsending) func mintingKey(for owner: Owner, records: Int) async throws(RegistryError) -> SealingKey {
-        counters.miss()
-        while true {
-            let task = state.withLock { state -> Task<SealingKey, any Error> in
-                if let running = state.minting[owner] { return running }
-                let exhausted = state.sealing[owner]
-                let epoch = state.epoch[owner, default: 0]
-                let task = Task { try await self.mint(for: owner, replacing: exhausted, epoch: epoch) }
-                state.minting[owner] = task
-                return task
-            }
-            let key = try await Self.value(of: task)
-            if key.reserve(records) { return key }
-            // Another caller used up the fresh key's budget first (tiny budgets): mint again.
-        }
-    }
-
-    private func mint(for owner: Owner, replacing exhausted: SealingKey?, epoch: UInt64) async throws -> SealingKey {
-        defer { state.withLock { _ = $0.minting.removeValue(forKey: owner) } }
-        let dataKey = try await storeNewDataKey(for: owner)
-        let key = SealingKey(dataKey: dataKey, policy: policy)
-        state.withLock { state in
-            // An eviction while minting means the keyring may be stale: use the key once
-            // (it is valid and stored) but do not cache it.
-            guard state.epoch[owner, default: 0] == epoch else { return }
-            state.sealing[owner] = key
-            state.opening.insert(dataKey, owner: owner)
-        }
-        if let exhausted {
-            try? await store.closeDataKey(id: exhausted.dataKey.id, records: exhausted.records)
-        }
-        return key
-    }
-
-    /// Mints a data key wrapped to the owner's current wrap versions and stores it. The store
-    /// refuses a key wrapped only to versions destroyed meanwhile; the keyring is then read
-    /// again, once.
-    private func storeNewDataKey(for owner: Owner) async throws(RegistryError) -> DataKey {
-        var attempt = 0
-        while true {
-            attempt += 1
-            let recipients = try await store.keyring(for: owner).wrapVersions.map(\.recipient)
-            guard !recipients.isEmpty else { throw RegistryError(.noActiveKey, "\(owner) has no active key") }
-            let dataKey = DataKey.generate()
-            let wrapped: [UInt8]
-            do {
-                wrapped = try dataKey.wrap(to: recipients)
-            } catch {
-                throw RegistryError(.store, "cannot wrap a data key for \(owner): \(error.message)")
-            }
-            do {
-                try await store.insertDataKey(StoredDataKey(
-                    id: dataKey.id, owner: owner, wrapped: wrapped, fingerprints: recipients.map(\.fingerprint),
-                    state: .sealing, createdAt: .now()))
-                return dataKey
-            } catch {
-                if attempt >= 2 { throw error }
-            }
-        }
-    }
-
     /// Whether `owner` has an active key (so its records can be sealed under its own key).
     /// Cached until the owner is evicted.
     public nonisolated(nonsending) func hasActiveKey(_ owner: Owner) async throws(RegistryError) -> Bool {
@@ -231,7 +162,7 @@ public final class EncryptorRegistry: Sendable {
         }
     }
 
-    private static func dataKeyID(of record: UnsafeRawBufferPointer) throws(RegistryError) -> DataKeyID {
+    static func dataKeyID(of record: UnsafeRawBufferPointer) throws(RegistryError) -> DataKeyID {
         do {
             return try RecordEnvelope.dataKeyID(of: record)
         } catch {
@@ -239,182 +170,9 @@ public final class EncryptorRegistry: Sendable {
         }
     }
 
-    /// The unwrapped data key from the cache, or nil: the hot path, synchronous.
-    @inline(__always)
-    private func cachedOpeningKey(_ id: DataKeyID, owner: Owner) throws(RegistryError) -> DataKey? {
-        guard let cached = state.withLock({ $0.opening.get(id) }) else { return nil }
-        guard cached.owner == owner else { throw wrongOwner(id, owner) }
-        counters.hit()
-        return cached.key
-    }
-
-    /// The data key after a miss: loaded once however many callers want it.
-    private nonisolated(nonsending) func loadOpeningKey(_ id: DataKeyID, owner: Owner) async throws(RegistryError) -> DataKey {
-        counters.miss()
-        // Single flight without a task: the first caller loads on its own thread; the others
-        // wait to be woken and then find the key in the cache (or load again if it failed).
-        while true {
-            let leads = state.withLock { state -> Bool in
-                guard state.loading[id] == nil else { return false }
-                state.loading[id] = []
-                return true
-            }
-            if leads {
-                let epoch = state.withLock { $0.epoch[owner, default: 0] }
-                let loaded = await load(id, owner: owner, epoch: epoch)
-                for waiter in state.withLock({ $0.loading.removeValue(forKey: id) ?? [] }) { waiter.resume() }
-                return try loaded.get()
-            }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let waiting = state.withLock { state -> Bool in
-                    guard state.loading[id] != nil else { return false }
-                    state.loading[id]!.append(continuation)
-                    return true
-                }
-                if !waiting { continuation.resume() }
-            }
-            if let cached = state.withLock({ $0.opening.get(id) }) {
-                guard cached.owner == owner else { throw wrongOwner(id, owner) }
-                return cached.key
-            }
-        }
-    }
-
-    /// Loads data key `id` of `owner` in one trip to the store: its wrapped form and the
-    /// owner's keyring, then, where the store ran that lookup, the identity files it needs and
-    /// the unwrap. Caches the key unless `owner` was evicted meanwhile.
-    private func load(_ id: DataKeyID, owner: Owner, epoch: UInt64) async -> Result<DataKey, RegistryError> {
-        let loaded: Result<DataKey, RegistryError>
-        do {
-            loaded = try await store.withDataKey(id: id) { stored, keyring in self.unwrap(id, owner: owner, stored: stored, keyring: keyring) }
-        } catch {
-            return .failure(error)
-        }
-        if case .success(let key) = loaded {
-            state.withLock { state in
-                if state.epoch[owner, default: 0] == epoch { state.opening.insert(key, owner: owner) }
-            }
-        }
-        return loaded
-    }
-
-    /// Unwraps a stored data key with the owner's identities: those it is wrapped to first,
-    /// read from disk once and kept until the owner is evicted. Blocking (file reads).
-    private func unwrap(_ id: DataKeyID, owner: Owner, stored: StoredDataKey?, keyring: Keyring?) -> Result<DataKey, RegistryError> {
-        guard let stored, let keyring else { return .failure(RegistryError(.unknownDataKey, "data key \(id) does not exist")) }
-        guard stored.owner == owner else { return .failure(wrongOwner(id, owner)) }
-        guard let wrapped = stored.wrapped, stored.state != .erased else {
-            return .failure(RegistryError(.erased, "data key \(id) of \(owner) was erased"))
-        }
-        // The versions it is wrapped to first, then any other that is not destroyed.
-        let live = keyring.versions.filter { $0.state != .destroyed }
-        let ordered = live.filter { stored.fingerprints.contains($0.fingerprint) } + live.filter { !stored.fingerprints.contains($0.fingerprint) }
-        var tried = 0
-        for version in ordered {
-            guard let identity = identity(of: owner, version) else { continue }
-            tried += 1
-            do {
-                return .success(try DataKey.unwrap(wrapped, expectedID: id, with: [identity]))
-            } catch where error.code == .noIdentityMatched {
-                continue
-            } catch {
-                return .failure(RegistryError(.malformedRecord, "wrapped data key \(id): \(error.message)"))
-            }
-        }
-        if tried == 0 {
-            return .failure(RegistryError(.identityUnavailable, "no identity file of \(owner) is available to unwrap data key \(id)"))
-        }
-        return .failure(RegistryError(
-            .identityUnavailable,
-            "none of the identities of \(owner) unwraps data key \(id) (wrapped to \(stored.fingerprints.map(\.hex).joined(separator: ", ")))"))
-    }
-
-    /// A version's identity: cached, or read from its file with the recipient the keyring
-    /// records (not derived again: a file that does not match simply unwraps nothing). Nil
-    /// when the file is missing or unreadable, which matters only if no other version unwraps.
-    private func identity(of owner: Owner, _ version: KeyVersion) -> X25519Identity? {
-        if let cached = state.withLock({ $0.identities[owner]?[version.fingerprint] }) { return cached }
-        let epoch = state.withLock { $0.epoch[owner, default: 0] }
-        guard let identity = try? keyStore.loadIdentity(owner: owner, name: version.name, knownRecipient: version.recipient) else { return nil }
-        state.withLock { state in
-            if state.epoch[owner, default: 0] == epoch { state.identities[owner, default: [:]][version.fingerprint] = identity }
-        }
-        return identity
-    }
-
-    // MARK: Eviction
-
-    /// Drops everything cached for `owner`: its sealing key, identities and unwrapped data keys.
-    /// The next seal mints a data key wrapped to the owner's current keys.
-    public func evict(_ owner: Owner) {
-        state.withLock { state in
-            state.epoch[owner, default: 0] &+= 1
-            state.sealing[owner] = nil
-            state.hasActiveKey[owner] = nil
-            state.identities[owner] = nil
-            state.opening.remove(owner: owner)
-        }
-    }
-
-    /// Drops everything cached for every owner: the next use reloads keys from the store and
-    /// the disk. Returns how many owners had something cached.
-    @discardableResult
-    public func evictAll() -> Int {
-        state.withLock { state in
-            let owners = Set(state.sealing.keys).union(state.identities.keys).union(state.hasActiveKey.keys)
-            for owner in owners { state.epoch[owner, default: 0] &+= 1 }
-            state.sealing.removeAll()
-            state.hasActiveKey.removeAll()
-            state.identities.removeAll()
-            state.opening = DataKeyCache(capacity: state.opening.capacity)
-            return owners.count
-        }
-    }
-
-    /// Drops one data key from the opening cache (after it was erased).
-    public func evict(dataKey id: DataKeyID) {
-        state.withLock { $0.opening.remove(id) }
-    }
-
-    /// Asks the store which owners' keys changed since the last call, and evicts them.
-    /// Returns the owners evicted.
-    @discardableResult
-    public func refresh() async throws(RegistryError) -> Set<Owner> {
-        let seen = state.withLock { $0.generation }
-        let changes = try await store.keyChanges(since: seen)
-        guard seen != nil else {
-            state.withLock { $0.generation = changes.generation }
-            return []
-        }
-        for owner in changes.owners { evict(owner) }
-        state.withLock { state in state.generation = max(state.generation ?? 0, changes.generation) }
-        return changes.owners
-    }
-
-    /// Refreshes every `interval`, and at once whenever `wakeUps` yields (a PostgreSQL
-    /// notification), until the task running it is cancelled.
-    public func watch(every interval: Duration = .milliseconds(250), wakeUps: AsyncStream<Void>? = nil) async {
-        _ = try? await refresh()
-        await withTaskGroup(of: Void.self) { group in
-            if let wakeUps {
-                group.addTask {
-                    for await _ in wakeUps { _ = try? await self.refresh() }
-                }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
-                    _ = try? await self.refresh()
-                }
-            }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-
     // MARK: Helpers
 
-    private static func context(_ owner: Owner, _ entryID: String) throws(RegistryError) -> RecordContext {
+    static func context(_ owner: Owner, _ entryID: String) throws(RegistryError) -> RecordContext {
         do {
             return try RecordContext(owner: owner, entryID: entryID)
         } catch {
@@ -422,11 +180,11 @@ public final class EncryptorRegistry: Sendable {
         }
     }
 
-    private func wrongOwner(_ id: DataKeyID, _ owner: Owner) -> RegistryError {
+    func wrongOwner(_ id: DataKeyID, _ owner: Owner) -> RegistryError {
         RegistryError(.wrongOwner, "data key \(id) does not belong to \(owner)")
     }
 
-    private static func value<Value>(of task: Task<Value, any Error>) async throws(RegistryError) -> Value {
+    static func value<Value>(of task: Task<Value, any Error>) async throws(RegistryError) -> Value {
         do {
             return try await task.value
         } catch let error as RegistryError {

@@ -13,7 +13,12 @@ public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible
         case identityUnavailable = "identity_unavailable"
         /// The record is malformed or fails to authenticate.
         case malformedRecord = "malformed_record"
-        /// The store failed.
+        /// The keyring changed while a data key was being stored: every version it was wrapped to
+        /// was destroyed meanwhile. Reading the keyring again and wrapping anew resolves it.
+        case staleKeyring = "stale_keyring"
+        /// The store cannot be reached (its connection failed).
+        case storeUnavailable = "store_unavailable"
+        /// The store failed an operation.
         case store
     }
 

@@ -215,16 +215,15 @@ struct LedgerTests {
             for (index, id) in ids.enumerated() {
                 group.addTask {
                     let dataKey = try #require(stored[index]?.0.dataKey)
-                    let found = try await fixture.store.withDataKey(id: dataKey) { key, keyring in (key?.id, keyring?.owner) }
-                    #expect(found.0 == dataKey)
-                    #expect(found.1 == .actor(alice))
+                    let found = try #require(try await fixture.store.dataKeyAndKeyring(id: dataKey))
+                    #expect(found.0.id == dataKey)
+                    #expect(found.1.owner == .actor(alice))
                     #expect(try await fixture.ledger.read(id).payload == Array("row \(index)".utf8))
                 }
             }
             try await group.waitForAll()
         }
         let nowhere = [UInt8](repeating: 9, count: DataKeyID.byteCount).withUnsafeBytes { DataKeyID(bytes: $0) }
-        let unknown = try await fixture.store.withDataKey(id: nowhere) { key, _ in key == nil }
-        #expect(unknown)
+        #expect(try await fixture.store.dataKeyAndKeyring(id: nowhere)?.0 == nil)
     }
 }

@@ -25,6 +25,9 @@ final class CountingStore: KeyMaterialStore {
     }
     func insertDataKey(_ key: StoredDataKey) async throws(RegistryError) { try await base.insertDataKey(key) }
     func closeDataKey(id: DataKeyID, records: Int) async throws(RegistryError) { try await base.closeDataKey(id: id, records: records) }
+    func replaceWrapping(of id: DataKeyID, expected: [Fingerprint], wrapped: [UInt8], fingerprints: [Fingerprint]) async throws(RegistryError) -> Bool {
+        try await base.replaceWrapping(of: id, expected: expected, wrapped: wrapped, fingerprints: fingerprints)
+    }
     func keyChanges(since generation: Int64?) async throws(RegistryError) -> KeyChanges { try await base.keyChanges(since: generation) }
 }
 

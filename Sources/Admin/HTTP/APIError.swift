@@ -21,19 +21,13 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     /// The status for a use case's failure.
+    /// The status of a use case's failure, from Admin's one error table.
     public init(_ error: AdminError) {
-        let status: HTTPResponse.Status = switch error.code {
-        case .invalidArgument: .unprocessableContent
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .permissionDenied: .forbidden
-        case .shredded: .gone
-        case .failed: .internalServerError
-        }
-        self.init(status, error.code.rawValue, error.message)
+        self.init(HTTPResponse.Status(code: error.code.httpStatus), error.code.rawValue, error.message)
     }
 
-    public init(_ error: LedgerError) {
+    /// Any actorkeys error, through the same table.
+    public init(_ error: any Error) {
         self.init(AdminError(error))
     }
 

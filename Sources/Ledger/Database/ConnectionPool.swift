@@ -2,7 +2,8 @@ import Dispatch
 import Synchronization
 
 /// ConnectionPool owns a few connections, each confined to its own serial dispatch queue, so
-/// the blocking C calls of SQLite and libpq never run on Swift's cooperative thread pool. An
+/// the blocking C calls of SQLite and libpq do not run on Swift's cooperative thread pool
+/// (`pointRead` on SQLite is the one, bounded, exception). An
 /// async caller borrows a connection for one synchronous closure (a query, or a whole
 /// transaction) and gets it back.
 public final class ConnectionPool: Sendable {
@@ -40,11 +41,14 @@ public final class ConnectionPool: Sendable {
         return try await run(body, on: slot)
     }
 
-    /// Runs `body`, a lookup by key that touches a few pages, on an idle connection. On SQLite
+    /// Runs `body`, one lookup by key that touches a few pages, on an idle connection. On SQLite
     /// it runs on the caller's thread when a connection is idle: a WAL reader takes no lock
     /// that a writer holds, so the query costs microseconds, less than the two thread switches
     /// of a trip to the connection's queue (measured: a registry cold miss went from about 150
-    /// to about 100 µs). Anything else, or no idle connection, goes the usual way.
+    /// to about 100 µs). This is the one exception to the rule above, and it holds only while
+    /// `body` does nothing but that query and the decoding of its rows: no other I/O, no
+    /// cryptography, no callbacks into other modules. Anything else, or no idle connection, goes
+    /// the usual way.
     public func pointRead<Result: Sendable>(_ body: @escaping @Sendable (SQLConnection) throws(LedgerError) -> Result) async throws(LedgerError) -> Result {
         guard dialect == .sqlite, let slot = state.withLock({ $0.idle.popLast() }) else { return try await read(body) }
         defer { release(slot) }

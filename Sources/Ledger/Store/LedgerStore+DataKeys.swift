@@ -15,7 +15,7 @@ extension LedgerStore {
     }
 
     /// The error of a data key wrapped only to destroyed key versions (a stale keyring).
-    public static let wrappedToDestroyedKeys = LedgerError(.conflict, "the data key is wrapped only to destroyed key versions")
+    public static let wrappedToDestroyedKeys = LedgerError(.staleKeys, "the data key is wrapped only to destroyed key versions")
 
     /// Stores a new data key. The key versions it is wrapped to are locked for the transaction and
     /// at least one must still be alive: a concurrent `retire` waits, or this fails with
@@ -49,17 +49,6 @@ extension LedgerStore {
             try connection.query(
                 "SELECT \(Self.dataKeyColumns) FROM data_keys WHERE COALESCE(actor_id, '') = $1 ORDER BY created_at, id", .text(owner.key)
             ).map(Self.dataKey(from:))
-        }
-    }
-
-    /// Replaces a data key's wrapped form (rewrap), provided it is still wrapped as `expected`
-    /// says: a concurrent rewrap of the same key makes this a no-op rather than a lost update.
-    public func rewrap(_ id: DataKeyID, from expected: [Fingerprint], to wrapped: [UInt8], fingerprints: [Fingerprint]) async throws(LedgerError) -> Bool {
-        try await pool.write { connection throws(LedgerError) in
-            try connection.execute(
-                "UPDATE data_keys SET wrapped = $2, fingerprints = $3 WHERE id = $1 AND fingerprints = $4 AND state <> 'erased'",
-                .text(id.hex), .blob(wrapped), .text(fingerprints.map(\.hex).joined(separator: " ")),
-                .text(expected.map(\.hex).joined(separator: " "))) == 1
         }
     }
 
@@ -121,19 +110,32 @@ extension LedgerStore: KeyMaterialStore {
         }
     }
 
-    /// One trip to a reader connection and one statement (the data key joined to its owner's
-    /// key versions), then `body` there.
-    public func withDataKey<Value: Sendable>(
-        id: DataKeyID, _ body: @escaping @Sendable (StoredDataKey?, Keyring?) -> Value
-    ) async throws(RegistryError) -> Value {
+    /// One statement (the data key joined to its owner's key versions) on a reader: a point
+    /// read that runs inline on SQLite (see `ConnectionPool.pointRead`).
+    public func dataKeyAndKeyring(id: DataKeyID) async throws(RegistryError) -> (StoredDataKey, Keyring)? {
         try await bridge { () throws(LedgerError) in
             try await self.pool.pointRead { connection throws(LedgerError) in
                 let rows = try connection.query(Self.dataKeyWithKeyring, .text(id.hex))
-                guard let first = rows.first else { return body(nil, nil) }
+                guard let first = rows.first else { return nil }
                 let stored = try Self.dataKey(from: SQLRow(Array(first.values[0..<6])))
                 var versions: [KeyVersion] = []
                 for row in rows where !row.isNull(7) { versions.append(try Self.keyVersion(from: SQLRow(Array(row.values[6...])))) }
-                return body(stored, Keyring(owner: stored.owner, versions: versions))
+                return (stored, Keyring(owner: stored.owner, versions: versions))
+            }
+        }
+    }
+
+    /// Replaces a data key's wrapped form (rewrap), provided it is still wrapped as `expected`
+    /// says: a concurrent rewrap of the same key makes this a no-op rather than a lost update.
+    public func replaceWrapping(
+        of id: DataKeyID, expected: [Fingerprint], wrapped: [UInt8], fingerprints: [Fingerprint]
+    ) async throws(RegistryError) -> Bool {
+        try await bridge { () throws(LedgerError) in
+            try await self.pool.write { connection throws(LedgerError) in
+                try connection.execute(
+                    "UPDATE data_keys SET wrapped = $2, fingerprints = $3 WHERE id = $1 AND fingerprints = $4 AND state <> 'erased'",
+                    .text(id.hex), .blob(wrapped), .text(fingerprints.map(\.hex).joined(separator: " ")),
+                    .text(expected.map(\.hex).joined(separator: " "))) == 1
             }
         }
     }
@@ -151,11 +153,17 @@ extension LedgerStore: KeyMaterialStore {
         }
     }
 
+    /// The registry's view of a storage failure: the stale keyring it retries on, an
+    /// unreachable store, or any other failure. Nothing else is retried.
     private func bridge<Result>(_ body: () async throws(LedgerError) -> Result) async throws(RegistryError) -> Result {
         do {
             return try await body()
         } catch {
-            throw RegistryError(.store, error.message)
+            switch error.code {
+            case .staleKeys: throw RegistryError(.staleKeyring, error.message)
+            case .connection: throw RegistryError(.storeUnavailable, error.message)
+            default: throw RegistryError(.store, error.message)
+            }
         }
     }
 }

@@ -90,7 +90,7 @@ extension LedgerStore {
     }
 
     /// The error of an insert under a data key that was erased meanwhile: seal again and retry.
-    public static let dataKeyErased = LedgerError(.conflict, "a data key of this batch was erased meanwhile")
+    public static let dataKeyErased = LedgerError(.staleKeys, "a data key of this batch was erased meanwhile")
 
     static let insertColumns = ["id", "actor_id", "kind", "created_at", "protection", "prompt_encryption_actor_id", "data_key_id", "payload_format", "payload"]
 

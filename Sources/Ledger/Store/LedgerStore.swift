@@ -83,3 +83,10 @@ extension Timestamp {
     init(column value: Int64) { self.init(millisecondsSinceEpoch: value) }
     var column: SQLValue { .integer(millisecondsSinceEpoch) }
 }
+
+extension LedgerStore {
+    /// One trivial query on a reader: whether the database answers.
+    public func ping() async throws(LedgerError) {
+        _ = try await pool.read { connection throws(LedgerError) in try connection.query("SELECT 1", []) }
+    }
+}

@@ -1,0 +1,60 @@
+import ActorKeys
+import Envelope
+
+/// KeyState is where a key version is in its life.
+public enum KeyState: String, Sendable, Hashable, Codable {
+    /// New data keys are wrapped to it. Exactly one version of an owner is active.
+    case active
+    /// It still unwraps the data keys wrapped to it; nothing new is wrapped to it alone.
+    case decryptOnly = "decrypt-only"
+    /// Its secret was erased; it unwraps nothing.
+    case destroyed
+}
+
+/// KeyVersion is one version of an owner's key: public facts only. The identity itself is in
+/// the key store, under the version's name.
+public struct KeyVersion: Sendable, Hashable {
+    public let owner: Owner
+    public let version: Int
+    public let name: KeyName
+    public let recipient: X25519Recipient
+    public let state: KeyState
+    public let createdAt: Timestamp
+
+    public init(owner: Owner, version: Int, name: KeyName, recipient: X25519Recipient, state: KeyState, createdAt: Timestamp) {
+        self.owner = owner
+        self.version = version
+        self.name = name
+        self.recipient = recipient
+        self.state = state
+        self.createdAt = createdAt
+    }
+
+    public var fingerprint: Fingerprint { recipient.fingerprint }
+}
+
+/// Keyring is every version of one owner's key, newest first.
+public struct Keyring: Sendable {
+    public let owner: Owner
+    public let versions: [KeyVersion]
+
+    public init(owner: Owner, versions: [KeyVersion]) {
+        self.owner = owner
+        self.versions = versions.sorted { $0.version > $1.version }
+    }
+
+    public var active: KeyVersion? { versions.first { $0.state == .active } }
+
+    /// The versions a new data key is wrapped to: the active one and, during a rotation
+    /// overlap, the previous one while it is still decrypt-only. A process that has not yet
+    /// seen the rotation can then still unwrap what a process that has wrote.
+    public var wrapVersions: [KeyVersion] {
+        guard let active else { return [] }
+        let previous = versions.first { $0.version < active.version && $0.state == .decryptOnly }
+        return [active] + (previous.map { [$0] } ?? [])
+    }
+
+    public func version(with fingerprint: Fingerprint) -> KeyVersion? {
+        versions.first { $0.fingerprint == fingerprint }
+    }
+}
