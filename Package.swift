@@ -1,8 +1,10 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Module direction (see DESIGN.md): ActorKeys → Envelope → Registry → Ledger → Admin → CLI.
+// Module direction (see DESIGN.md): ActorKeys → Envelope → Registry → Ledger → Admin → AdminHTTP → CLI.
 // The C modules are thin system-library targets, imported `internal`ly and never exported.
+// Admin (workspace, use cases, reports) links no HTTP stack; the HTTP API is AdminHTTP, above
+// it (docs/decisions/0005-library-root-without-http.md).
 let package = Package(
     name: "actorkeys",
     platforms: [.macOS(.v15)],
@@ -12,6 +14,7 @@ let package = Package(
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Admin", targets: ["Admin"]),
+        .library(name: "AdminHTTP", targets: ["AdminHTTP"]),
         .executable(name: "actorkeys", targets: ["CLI"]),
     ],
     dependencies: [
@@ -19,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Tests only: the served OpenAPI document is parsed as YAML and compared with the routes.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -45,10 +50,11 @@ let package = Package(
         .target(name: "Envelope", dependencies: ["ActorKeys", "CSodium", "COpenSSL"]),
         .target(name: "Registry", dependencies: ["ActorKeys", "Envelope"]),
         .target(name: "Ledger", dependencies: ["ActorKeys", "Envelope", "Registry", "CSQLite", "CPostgres"]),
+        .target(name: "Admin", dependencies: ["ActorKeys", "Envelope", "Registry", "Ledger"]),
         .target(
-            name: "Admin",
+            name: "AdminHTTP",
             dependencies: [
-                "ActorKeys", "Envelope", "Registry", "Ledger",
+                "ActorKeys", "Ledger", "Registry", "Admin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "ActorKeys", "Envelope", "Registry", "Ledger", "Admin",
+                "ActorKeys", "Envelope", "Registry", "Ledger", "Admin", "AdminHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,11 +76,15 @@ let package = Package(
         // The registry is tested on the real stores (SQLite, PostgreSQL), not on a fake.
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Ledger", "Envelope", "ActorKeys", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
+        // An initialized workspace for the Admin and AdminHTTP tests; not a product.
+        .target(name: "AdminTestSupport", dependencies: ["Admin", "Ledger", "Registry", "ActorKeys", "TestSupport"], path: "Tests/AdminTestSupport"),
+        .testTarget(name: "AdminTests", dependencies: ["Admin", "AdminTestSupport", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
         .testTarget(
-            name: "AdminTests",
+            name: "AdminHTTPTests",
             dependencies: [
-                "Admin", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport", "CLI",
+                "AdminHTTP", "Admin", "AdminTestSupport", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport", "CLI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Admin", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),

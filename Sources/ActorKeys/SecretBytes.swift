@@ -57,9 +57,7 @@ public final class SecretBytes: @unchecked Sendable {
 
     /// Compares two secrets in constant time (for equal lengths).
     public func constantTimeEquals(_ other: SecretBytes) -> Bool {
-        guard count == other.count else { return false }
-        guard count > 0 else { return true }
-        return sodium_memcmp(_storage.baseAddress!, other._storage.baseAddress!, count) == 0
+        withUnsafeBytes { mine in other.withUnsafeBytes { theirs in ConstantTime.equal(mine, theirs) } }
     }
 
     deinit {

@@ -1,13 +1,20 @@
 internal import CSodium
 
+/// SodiumRuntime initializes libsodium, once per process, for every module that calls it:
+/// libsodium cannot run without it.
+public enum SodiumRuntime {
+    @usableFromInline
+    static let _initialized: Bool = sodium_init() >= 0
+
+    @inlinable
+    public static func ensureInitialized() {
+        precondition(_initialized, "libsodium failed to initialize")
+    }
+}
+
 /// Sodium is the only place in ActorKeys that calls libsodium directly.
 enum Sodium {
-    private static let initialized: Bool = sodium_init() >= 0
-
-    /// Initializes libsodium once per process; libsodium cannot run without it.
-    static func ensureInitialized() {
-        precondition(initialized, "libsodium failed to initialize")
-    }
+    static func ensureInitialized() { SodiumRuntime.ensureInitialized() }
 
     static let x25519KeyLength = Int(crypto_scalarmult_curve25519_BYTES)
 

@@ -1,4 +1,6 @@
 import ActorKeys
+import Envelope
+import Ledger
 
 /// APITokenFormat makes bearer tokens: `ak_` and 43 base64url characters (32 random bytes). The
 /// prefix lets secret scanners find a leaked token. Only the SHA-256 (hex) is stored.
@@ -29,17 +31,20 @@ enum APITokenFormat {
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// RFC 4648 §5 base64url without padding.
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        var output = [UInt8]()
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            var group: UInt32 = 0
-            for (offset, byte) in chunk.enumerated() { group |= UInt32(byte) << UInt32(16 - 8 * offset) }
-            for position in 0..<(chunk.count + 1) { output.append(alphabet[Int(group >> UInt32(18 - 6 * position) & 63)]) }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
+    static func base64URL(_ bytes: [UInt8]) -> String { Base64.encodeURL(bytes) }
+}
+
+extension Workspace {
+    /// The actor a bearer token (`ak_…`) acts as, or nil when the token is malformed, unknown,
+    /// revoked, or its actor was shredded. The token is hashed and looked up by hash; the stored
+    /// hash is compared again in constant time. The token itself is never logged or stored.
+    public func authenticate(bearer token: String) async throws(AdminError) -> Actor? {
+        guard APITokenFormat.isWellFormed(token) else { return nil }
+        let hash = APITokenFormat.hash(token)
+        guard let (record, storedHash) = try await admin({ try await store.token(hash: hash) }),
+            ConstantTime.equal(storedHash.utf8, hash.utf8)
+        else { return nil }
+        guard let actor = try await admin({ try await store.actor(record.actor) }), !actor.isShredded else { return nil }
+        return actor
     }
 }

@@ -3,7 +3,9 @@
 /// cause), and each code has one exit code for the CLI and one status for the HTTP API.
 public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable, Equatable, CaseIterable {
-        /// The request is malformed (bad name, bad id, missing confirmation…).
+        /// The request is not even well-formed (a body that is not JSON).
+        case malformedRequest = "bad_request"
+        /// The request is invalid (bad name, bad id, unknown field, missing confirmation…).
         case invalidArgument = "invalid_argument"
         /// An actor, key, entry or job does not exist.
         case notFound = "not_found"
@@ -39,7 +41,7 @@ extension AdminError.Code {
     /// 4 conflict, 5 permission denied.
     public var exitCode: Int32 {
         switch self {
-        case .invalidArgument: 2
+        case .malformedRequest, .invalidArgument: 2
         case .notFound: 3
         case .conflict: 4
         case .permissionDenied: 5
@@ -50,6 +52,7 @@ extension AdminError.Code {
     /// The HTTP status the API answers with.
     public var httpStatus: Int {
         switch self {
+        case .malformedRequest: 400
         case .invalidArgument: 422
         case .notFound: 404
         case .conflict: 409

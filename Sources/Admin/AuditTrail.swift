@@ -5,6 +5,13 @@ import Ledger
 /// Strings only, and never a secret: the use cases put nothing else in.
 public typealias AuditDetails = [String: String]
 
+extension AuditDetails {
+    /// The details as an event recorded them (a JSON object of strings); empty if unreadable.
+    init(recorded json: String) {
+        self = (try? JSONDecoder().decode(AuditDetails.self, from: Data(json.utf8))) ?? [:]
+    }
+}
+
 extension KeyAdministration {
     /// Runs an administrative action and records its outcome: `admin.<action>.success` with the
     /// details it returns, or `admin.<action>.error.<code>` with the error message.

@@ -37,6 +37,19 @@ extension KeyAdministration {
     }
 }
 
+extension KeyAdministration {
+    /// Drops every cached key and re-reads the key generation: what a restart would do for
+    /// keys, without one. Returns how many owners had keys cached.
+    public func reload() async throws(AdminError) -> Int {
+        try await audited("encryption.reload", target: nil) { () throws(AdminError) in
+            try authorize([.isAdmin])
+            let evicted = workspace.registry.evictAll()
+            _ = try? await workspace.registry.refresh()
+            return (evicted, ["owners_evicted": String(evicted)])
+        }
+    }
+}
+
 extension Workspace {
     /// Whether the database answers: `.unavailable` when it does not.
     public func checkHealth() async throws(AdminError) {

@@ -17,6 +17,9 @@ struct ActorKeysCommand: AsyncParsableCommand {
             keygen, encrypt and decrypt read and write standard age files (age-encryption.org/v1): \
             anything they produce opens with age(1), and the other way round.
 
+            The global options --home, --database and --json may stand before the subcommand or \
+            after it.
+
             Exit codes: 0 success, 1 operation failed, 2 usage error, 3 not found, 4 conflict, \
             5 permission denied. Errors are one line on stderr starting with "error: ".
             """,
@@ -32,7 +35,7 @@ struct ActorKeysCommand: AsyncParsableCommand {
 enum Entry {
     static func main() async {
         do {
-            var command = try ActorKeysCommand.parseAsRoot()
+            var command = try ActorKeysCommand.parseAsRoot(GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

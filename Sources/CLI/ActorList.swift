@@ -10,21 +10,18 @@ extension ActorKeysCommand.Actor {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let store = try await workspace.open().store
+            let administration = try await workspace.administration()
             do {
-                var reports: [ActorReport] = []
-                for actor in try await store.actors() {
-                    reports.append(ActorReport(actor, keys: try await store.keyringOf(.actor(actor.id)).versions))
-                }
-                if output.json { return try output.printJSON(reports) }
-                if reports.isEmpty { print("no actors") }
-                for report in reports {
+                let list = ActorListReport(try await administration.actors())
+                if output.json { return try output.printJSON(list) }
+                if list.actors.isEmpty { print("no actors") }
+                for report in list.actors {
                     let active = report.keys.first { $0.state == "active" }?.fingerprint ?? (report.shreddedAt != nil ? "shredded" : "shared key")
                     let flags = [report.isAdmin ? "admin" : nil, report.canRotateEncryptionKey ? "can-rotate" : nil, report.canShred ? "can-shred" : nil]
                         .compactMap { $0 }.joined(separator: ",")
                     print("\(report.id)\t\(report.keyPolicy)\t\(active)\t\(flags.isEmpty ? "-" : flags)")
                 }
-            } catch let error as LedgerError {
+            } catch {
                 throw CLIError(error)
             }
         }

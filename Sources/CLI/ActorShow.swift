@@ -15,10 +15,9 @@ extension ActorKeysCommand.Actor {
 
         func run() async throws {
             let id = try ActorID.parse(id)
-            let store = try await workspace.open().store
+            let administration = try await workspace.administration()
             do {
-                guard let actor = try await store.actor(id) else { throw CLIError(.notFound, "actor \(id) does not exist") }
-                let report = ActorReport(actor, keys: try await store.keyringOf(.actor(id)).versions)
+                let report = ActorReport(try await administration.actor(id))
                 if output.json { return try output.printJSON(report) }
                 print("actor:       \(report.id)")
                 print("keys:        \(report.keyPolicy)")
@@ -28,7 +27,7 @@ extension ActorKeysCommand.Actor {
                 for key in report.keys {
                     print("key v\(key.version):      \(key.fingerprint)  \(key.state)  \(key.name)  \(key.recipient)")
                 }
-            } catch let error as LedgerError {
+            } catch {
                 throw CLIError(error)
             }
         }

@@ -33,10 +33,10 @@ extension ActorKeysCommand {
             }
 
             func run() async throws {
-                let store = try await workspace.open().store
+                let administration = try await workspace.administration()
                 let events: [AuditRecord]
-                do { events = try await store.auditEvents(after: after, since: since.flatMap(Timestamp.init(rfc3339:)), limit: limit) } catch { throw CLIError(error) }
-                if output.json { return try output.printJSON(events.map(AuditEventReport.init)) }
+                do { events = try await administration.auditEvents(after: after, since: since.flatMap(Timestamp.init(rfc3339:)), limit: limit) } catch { throw CLIError(error) }
+                if output.json { return try output.printJSON(AuditPageReport(events: events, limit: limit)) }
                 for event in events {
                     print("\(event.sequence)\t\(event.occurredAt.rfc3339Milliseconds)\t\(event.eventType)\t\(event.principal ?? "-")\t\(event.targetActor ?? "-")\t\(event.details)")
                 }
@@ -56,7 +56,7 @@ extension ActorKeysCommand {
                 let verification: AuditVerification
                 do { verification = try await administration.verifyAudit() } catch { throw CLIError(error) }
                 if output.json {
-                    try output.printJSON(["events": String(verification.events), "intact": String(verification.isIntact), "problem": verification.problem ?? ""])
+                    try output.printJSON(AuditVerificationReport(verification))
                 }
                 guard verification.isIntact else { throw CLIError(.failed, "audit trail broken: \(verification.problem ?? "")") }
                 if !output.json { print("audit trail intact: \(verification.events) events") }

@@ -4,8 +4,10 @@ import Glibc
 
 /// Console writes the CLI's messages: errors and notes to stderr, one line each.
 enum Console {
+    /// One line, whatever the message holds: a layer below may write several (libpq does).
     static func error(_ message: String) {
-        write("error: " + message.lowercasedFirst + "\n", to: 2)
+        let line = message.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
+        write("error: " + line.lowercasedFirst + "\n", to: 2)
     }
 
     static func warning(_ message: String) {

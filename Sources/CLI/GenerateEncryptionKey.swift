@@ -1,4 +1,5 @@
 import ActorKeys
+import Admin
 import ArgumentParser
 
 extension ActorKeysCommand.Admin {
@@ -38,7 +39,7 @@ extension ActorKeysCommand.Admin {
                 keysDirectory: keysDirectory ?? homeOptions.keysDirectory, name: name, actor: actor,
                 force: force ? .replace : .refuse)
             if outputOptions.json {
-                try outputOptions.printJSON(GeneratedKeyReport(key))
+                try outputOptions.printJSON(KeyFilesReport(key))
             } else {
                 print("""
                     owner:          \(key.owner == .shared ? "shared" : key.owner.actor!.rawValue)
@@ -50,40 +51,5 @@ extension ActorKeysCommand.Admin {
                     """)
             }
         }
-    }
-}
-
-/// The JSON shape of a generated key: public facts only.
-struct GeneratedKeyReport: Encodable {
-    let actor: String?
-    let name: String
-    let identityPath: String
-    let recipientPath: String
-    let recipient: String
-    let fingerprint: String
-
-    init(_ key: GeneratedKey) {
-        actor = key.owner.actor?.rawValue
-        name = key.name.rawValue
-        identityPath = key.identityPath
-        recipientPath = key.recipientPath
-        recipient = key.recipient.encoded
-        fingerprint = key.fingerprint.hex
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case actor, name, recipient, fingerprint
-        case identityPath = "identity_path"
-        case recipientPath = "recipient_path"
-    }
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(actor, forKey: .actor)  // null for the shared key, not absent
-        try container.encode(name, forKey: .name)
-        try container.encode(identityPath, forKey: .identityPath)
-        try container.encode(recipientPath, forKey: .recipientPath)
-        try container.encode(recipient, forKey: .recipient)
-        try container.encode(fingerprint, forKey: .fingerprint)
     }
 }

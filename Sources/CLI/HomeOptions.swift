@@ -73,10 +73,9 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
-    /// Prints `value` as one JSON object with sorted keys.
-    func printJSON(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    /// Prints `report` as one JSON object with sorted keys: the same JSON the HTTP API answers
+    /// with for the same report.
+    func printJSON(_ report: some JSONReport) throws {
+        print(String(decoding: report.jsonBytes, as: UTF8.self))
     }
 }

@@ -26,11 +26,7 @@ extension ActorKeysCommand {
             let result: Initialization
             do { result = try await administration.initialize(admin: id) } catch { throw CLIError(error) }
             if output.json {
-                try output.printJSON([
-                    "home": result.home, "database": result.database, "shared_fingerprint": result.sharedKey.fingerprint.hex,
-                    "shared_recipient": result.sharedKey.recipient.encoded, "shared_identity_path": result.sharedKeyFiles.identityPath,
-                    "admin": result.admin.rawValue, "token_id": result.token.id, "token": result.token.token,
-                ])
+                try output.printJSON(InitializationReport(result))
             } else {
                 print("""
                     initialized \(result.home)

@@ -20,7 +20,7 @@ extension ActorKeysCommand.Key {
             let created: KeyCreation
             do { created = try await administration.createKey(for: id) } catch { throw CLIError(error) }
             if output.json {
-                try output.printJSON(KeyVersionReport(created.version))
+                try output.printJSON(KeyFilesReport(version: created.version, files: created.files))
             } else {
                 print("\(id) now has its own key \(created.version.fingerprint) (\(created.files.identityPath))")
                 print("its shared-key rows can be moved with: actorkeys ledger migrate --actor \(id)")

@@ -29,11 +29,7 @@ extension ActorKeysCommand.Key {
             do { shredding = try await administration.shred(id, confirmed: yes) } catch { throw CLIError(error) }
             let outcome = shredding.outcome
             if output.json {
-                try output.printJSON([
-                    "actor": id.rawValue, "fingerprints": outcome.versionsDestroyed.map(\.fingerprint.hex).joined(separator: " "),
-                    "data_keys_erased": String(outcome.dataKeysErased), "rows_unreadable": String(outcome.rowsUnreadable),
-                    "rows_under_shared_key": String(outcome.rowsUnderSharedKey),
-                ])
+                try output.printJSON(ShredReport(shredding))
             } else {
                 print("shredded \(id): \(outcome.versionsDestroyed.count) key version(s) and \(outcome.dataKeysErased) data key(s) erased; \(outcome.rowsUnreadable) row(s) can never be read again")
                 if outcome.rowsUnderSharedKey > 0 {

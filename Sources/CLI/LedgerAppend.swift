@@ -34,7 +34,9 @@ extension ActorKeysCommand.Ledger {
             do {
                 let entry = try NewEntry(actor: id, kind: kind, payload: payload, format: format, encrypt: !plaintext)
                 let entryID = try await ledger.append(entry)
-                if output.json { try output.printJSON(["id": entryID.rawValue]) } else { print(entryID) }
+                guard output.json else { return print(entryID) }
+                guard let stored = try await ledger.sealedEntry(entryID) else { throw CLIError(.failed, "entry \(entryID) was appended but cannot be read back") }
+                try output.printJSON(EntryReport(stored.entry, payload: nil))
             } catch let error as LedgerError {
                 throw CLIError(error)
             }

@@ -1,7 +1,6 @@
 import ActorKeys
 import Admin
 import ArgumentParser
-import FoundationEssentials
 import Ledger
 
 extension ActorKeysCommand.Ledger {
@@ -24,18 +23,6 @@ extension ActorKeysCommand.Ledger {
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
 
-        struct Line: Decodable {
-            let actorID: String
-            let kind: String?
-            let payload: String?
-            let payloadBase64: String?
-            let encrypt: Bool?
-
-            enum CodingKeys: String, CodingKey {
-                case actorID = "actor_id", kind, payload, payloadBase64 = "payload_base64", encrypt
-            }
-        }
-
         func validate() throws {
             guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size is between 1 and 10000.") }
         }
@@ -52,32 +39,20 @@ extension ActorKeysCommand.Ledger {
                 }
                 start += batch.count
             }
-            if output.json { try output.printJSON(["appended": appended]) } else { print("appended \(appended) entries") }
+            if output.json { try output.printJSON(ImportReport(appended: appended)) } else { print("appended \(appended) entries") }
         }
 
+        /// Every line decoded as the API decodes a `POST /v1/ledger/entries` body (strictly: no
+        /// unknown or repeated field, no null), with `actor_id` required.
         private func parse(_ bytes: [UInt8]) throws(CLIError) -> [NewEntry] {
             var entries: [NewEntry] = []
-            let decoder = JSONDecoder()
             for (index, raw) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
                 let line = raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 do {
-                    let decoded = try decoder.decode(Line.self, from: Data(line))
-                    let payload: [UInt8]
-                    let format: PayloadFormat
-                    switch (decoded.payload, decoded.payloadBase64) {
-                    case (let text?, nil): payload = Array(text.utf8); format = .text
-                    case (nil, let base64?):
-                        guard let data = Data(base64Encoded: base64) else { throw CLIError(.usage, "payload_base64 is not base64") }
-                        payload = [UInt8](data); format = .binary
-                    default: throw CLIError(.usage, "give exactly one of payload and payload_base64")
-                    }
-                    entries.append(try NewEntry(
-                        actor: try ActorID(decoded.actorID), kind: decoded.kind ?? "prompt", payload: payload, format: format,
-                        encrypt: decoded.encrypt ?? true))
+                    entries.append(try AppendEntryRequest.decode(Array(line)).entry())
                 } catch {
-                    let reason = (error as? CLIError)?.message ?? (error as? LedgerError)?.message ?? (error as? ActorKeysError)?.message ?? "not a JSON object of the expected shape"
-                    throw CLIError(.usage, "line \(index + 1): \(reason); nothing was imported")
+                    throw CLIError(.usage, "line \(index + 1): \(error.message); nothing was imported")
                 }
             }
             return entries

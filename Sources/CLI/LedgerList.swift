@@ -28,7 +28,7 @@ extension ActorKeysCommand.Ledger {
             let ledger = try await workspace.open().ledger
             do {
                 let entries = try await ledger.list(actor: actorID, after: after, limit: limit)
-                if output.json { return try output.printJSON(entries.map { EntryReport($0, payload: nil) }) }
+                if output.json { return try output.printJSON(EntryPageReport(entries: entries, limit: limit)) }
                 for entry in entries {
                     print("\(entry.sequence)\t\(entry.id)\t\(entry.actor)\t\(entry.kind)\t\(entry.protection)\t\(entry.createdAt.rfc3339Milliseconds)")
                 }

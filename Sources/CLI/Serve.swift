@@ -1,4 +1,5 @@
 import Admin
+import AdminHTTP
 import ArgumentParser
 import Logging
 

@@ -29,7 +29,7 @@ extension ActorKeysCommand {
                 let token: CreatedToken
                 do { token = try await administration.createToken(for: id) } catch { throw CLIError(error) }
                 if output.json {
-                    try output.printJSON(["id": token.id, "actor": id.rawValue, "token": token.token])
+                    try output.printJSON(CreatedTokenReport(token))
                 } else {
                     print(token.token)
                     Console.note("token \(token.id) for \(id): shown this once, store it now")
@@ -52,7 +52,7 @@ extension ActorKeysCommand {
                 let tokens: [APIToken]
                 do { tokens = try await administration.tokens(of: id) } catch { throw CLIError(error) }
                 if output.json {
-                    return try output.printJSON(tokens.map { ["id": $0.id, "actor": $0.actor.rawValue, "created_at": $0.createdAt.rfc3339, "revoked_at": $0.revokedAt?.rfc3339 ?? ""] })
+                    return try output.printJSON(TokenListReport(tokens))
                 }
                 for token in tokens {
                     print("\(token.id)\t\(token.createdAt.rfc3339)\t\(token.revokedAt.map { "revoked " + $0.rfc3339 } ?? "live")")

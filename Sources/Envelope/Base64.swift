@@ -1,7 +1,9 @@
 /// Base64 is RFC 4648 standard base64 in the two forms age uses: canonical and unpadded in the
 /// header, padded in ASCII armor. Decoders are strict: `=` where it does not belong, characters
 /// outside the alphabet, an impossible length, or non-zero trailing bits are all rejected.
-enum Base64 {
+/// It is actorkeys' one base64: the public entry points below serve the API's payloads and
+/// tokens too.
+public enum Base64 {
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     private static let decodeTable: [UInt8] = {
@@ -90,5 +92,25 @@ enum Base64 {
         }
         // Canonical: the bits left over after the last whole byte must be zero.
         return accumulator & ((1 << UInt32(bits)) - 1) == 0
+    }
+}
+
+extension Base64 {
+    /// Standard base64 of `bytes`, padded (RFC 4648 §4).
+    public static func encode(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes.withUnsafeBytes { encodePadded($0) }, as: UTF8.self)
+    }
+
+    /// Decodes canonical padded standard base64; nil for anything else.
+    public static func decode(_ text: String) -> [UInt8]? {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count * 3 / 4)
+        return decodePadded(Array(text.utf8), into: &output) ? output : nil
+    }
+
+    /// base64url without padding (RFC 4648 §5), as API tokens use it.
+    public static func encodeURL(_ bytes: [UInt8]) -> String {
+        let standard = bytes.withUnsafeBytes { encodeUnpadded($0) }
+        return String(decoding: standard.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: "-") : $0 == UInt8(ascii: "/") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
     }
 }

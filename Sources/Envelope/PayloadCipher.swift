@@ -17,9 +17,6 @@ final class PayloadCipher {
     /// Below this payload size, libsodium is faster than setting up an EVP context.
     static let smallPayload = 2048
 
-    // Fetched once: OpenSSL 3 otherwise looks the algorithm up again on every initialization.
-    nonisolated(unsafe) private static let algorithm: OpaquePointer? = EVP_CIPHER_fetch(nil, "ChaCha20-Poly1305", nil)
-
     private let direction: Direction
     /// The EVP context; nil on the libsodium path.
     private let context: OpaquePointer?
@@ -35,14 +32,10 @@ final class PayloadCipher {
             self.key = key
             return
         }
-        guard let algorithm = Self.algorithm, let context = EVP_CIPHER_CTX_new() else {
-            fatalError("libcrypto has no ChaCha20-Poly1305")
-        }
+        let context = OpenSSLChaCha.newContext(encrypting: direction == .seal)
         self.context = context
         self.key = nil
-        let status = key.withUnsafeBytes { key in
-            EVP_CipherInit_ex2(context, algorithm, key.bytePointer, nil, direction == .seal ? 1 : 0, nil)
-        }
+        let status = key.withUnsafeBytes { key in EVP_CipherInit_ex2(context, nil, key.bytePointer, nil, -1, nil) }
         precondition(status == 1, "EVP_CipherInit_ex2 failed")
     }
 

@@ -13,11 +13,8 @@ enum Primitives {
     static let keyLength = 32
     static let tagLength = 16
 
-    private static let initialized: Bool = sodium_init() >= 0
-
-    static func ensureInitialized() {
-        precondition(initialized, "libsodium failed to initialize")
-    }
+    @inline(__always)
+    static func ensureInitialized() { SodiumRuntime.ensureInitialized() }
 
     /// CSPRNG output that is not secret (nonces, salts, ids).
     static func randomBytes(_ count: Int) -> [UInt8] {
@@ -124,7 +121,6 @@ enum Primitives {
 
     /// Compares two equal-length public values (MACs) in constant time.
     static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count, !lhs.isEmpty else { return false }
-        return lhs.withUnsafeBytes { a in rhs.withUnsafeBytes { b in sodium_memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
+        !lhs.isEmpty && ConstantTime.equal(lhs, rhs)
     }
 }

@@ -18,8 +18,6 @@ enum RecordCipher {
     /// From this plaintext length on, OpenSSL is faster (measured crossover about 1.5 KiB).
     static let openSSLThreshold = 2048
 
-    nonisolated(unsafe) private static let algorithm: OpaquePointer? = EVP_CIPHER_fetch(nil, "ChaCha20-Poly1305", nil)
-
     /// One EVP context per thread, freed with the thread.
     private static let contextKey: pthread_key_t = {
         var key = pthread_key_t()
@@ -31,8 +29,7 @@ enum RecordCipher {
     @inline(__always)
     private static func context() -> OpaquePointer {
         if let existing = pthread_getspecific(contextKey) { return OpaquePointer(existing) }
-        guard let algorithm, let context = EVP_CIPHER_CTX_new() else { fatalError("libcrypto has no ChaCha20-Poly1305") }
-        precondition(EVP_CipherInit_ex2(context, algorithm, nil, nil, 1, nil) == 1, "EVP_CipherInit_ex2 failed")
+        let context = OpenSSLChaCha.newContext(encrypting: true)
         pthread_setspecific(contextKey, UnsafeRawPointer(context))
         return context
     }

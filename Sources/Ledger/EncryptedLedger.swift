@@ -83,6 +83,12 @@ public final class EncryptedLedger: Sendable {
         }
     }
 
+    /// An entry and its stored payload, not opened yet (nil: no such entry): for a caller that
+    /// decides who may read it before it is opened.
+    public func sealedEntry(_ id: EntryID) async throws(LedgerError) -> (entry: LedgerEntry, stored: [UInt8])? {
+        try await store.entry(id)
+    }
+
     /// Reads an entry and opens its payload.
     public func read(_ id: EntryID) async throws(LedgerError) -> ReadEntry {
         guard let (entry, stored) = try await store.entry(id) else { throw LedgerError(.notFound, "entry \(id) does not exist") }

@@ -2,7 +2,7 @@ import ActorKeys
 import Envelope
 
 /// KeyState is where a key version is in its life.
-public enum KeyState: String, Sendable, Hashable, Codable {
+public enum KeyState: String, Sendable, Hashable, Codable, CaseIterable {
     /// New data keys are wrapped to it. Exactly one version of an owner is active.
     case active
     /// It still unwraps the data keys wrapped to it; nothing new is wrapped to it alone.

@@ -2,7 +2,7 @@ import ActorKeys
 import Envelope
 
 /// DataKeyState is where a data key is in its life.
-public enum DataKeyState: String, Sendable, Hashable, Codable {
+public enum DataKeyState: String, Sendable, Hashable, Codable, CaseIterable {
     /// A process seals new records with it.
     case sealing
     /// It reached a limit or its owner rotated: it only opens records now.

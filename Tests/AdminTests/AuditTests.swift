@@ -3,6 +3,7 @@ import Foundation
 import Admin
 import Ledger
 import Testing
+import AdminTestSupport
 import TestSupport
 
 @Suite("audit trail", .serialized)

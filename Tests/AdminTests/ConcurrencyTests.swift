@@ -3,6 +3,7 @@ import Admin
 import Ledger
 import Synchronization
 import Testing
+import AdminTestSupport
 import TestSupport
 
 @Suite("concurrency", .serialized)

@@ -3,6 +3,7 @@ import Admin
 import Ledger
 import Registry
 import Testing
+import AdminTestSupport
 import TestSupport
 
 @Suite("key lifecycle", .serialized)

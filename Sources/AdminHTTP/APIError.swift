@@ -1,6 +1,6 @@
+import Admin
 import FoundationEssentials
 import Hummingbird
-import Ledger
 
 /// APIError is every error the HTTP API answers with: a status and the body
 /// `{"error": {"code": "...", "message": "..."}}`. Only this type shapes an error response;
@@ -17,18 +17,13 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONResponse.make(status, ["error": ["code": code, "message": message]])
+        JSONResponse.make(status, ErrorReport(code: code, message: message))
     }
 
     /// The status for a use case's failure.
     /// The status of a use case's failure, from Admin's one error table.
     public init(_ error: AdminError) {
         self.init(HTTPResponse.Status(code: error.code.httpStatus), error.code.rawValue, error.message)
-    }
-
-    /// Any actorkeys error, through the same table.
-    public init(_ error: any Error) {
-        self.init(AdminError(error))
     }
 
     static func invalid(_ message: String) -> APIError { APIError(.unprocessableContent, "invalid_argument", message) }
@@ -39,14 +34,11 @@ public struct APIError: HTTPResponseError, Sendable {
     static let internalError = APIError(.internalServerError, "internal", "internal error")
 }
 
-/// JSONResponse builds JSON responses with stable output: sorted keys, no escaped slashes.
+/// JSONResponse sends a report as the CLI prints it (`JSONReport.jsonBytes`).
 public enum JSONResponse {
-    public static func make(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(
+    public static func make(_ status: HTTPResponse.Status, _ value: some JSONReport) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.jsonBytes)))
     }
 }

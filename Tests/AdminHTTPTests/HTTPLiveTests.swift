@@ -1,11 +1,14 @@
 import ActorKeys
 import Admin
-import Envelope
+@testable import AdminHTTP
+
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Envelope
 import Ledger
 import Testing
+import AdminTestSupport
 import TestSupport
 
 /// The HTTP API over a real socket, with the application's services running, on SQLite and

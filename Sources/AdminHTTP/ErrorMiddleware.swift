@@ -1,18 +1,20 @@
+import Admin
 import Hummingbird
 import Logging
 
 /// ErrorMiddleware is the outermost boundary: every failure leaves as
-/// `{"error": {"code", "message"}}`. `APIError`s keep their status and message; Hummingbird's
-/// own errors (404, 413…) keep their status; anything else is a generic 500 whose details go to
-/// the log, never to the client. Logs carry the error's type and message, never a header.
+/// `{"error": {"code", "message"}}`. `APIError`s keep their status and message; the use cases'
+/// and every lower module's errors take their status from Admin's one error table;
+/// Hummingbird's own errors (404, 413…) keep their status; anything else is a generic 500 whose
+/// details go to the log, never to the client. Logs carry the error's type and message, never a header.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
-        } catch let error as AdminError {
-            return try APIError(error).response(from: request, context: context)
+        } catch let error where AdminError(translating: error) != nil {
+            return try APIError(AdminError(error)).response(from: request, context: context)
         } catch let error as HTTPResponseError {
             let code = switch error.status {
             case .notFound: "not_found"

@@ -1,11 +1,14 @@
 import ActorKeys
 import Admin
+@testable import AdminHTTP
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Ledger
 import Testing
+import AdminTestSupport
 import TestSupport
+import Yams
 
 /// Every endpoint and every status code of DESIGN.md, driven through the router without a
 /// socket, on SQLite and PostgreSQL.
@@ -32,7 +35,7 @@ struct HTTPRouterTests {
         }
     }
 
-    @Test("the public routes answer; the OpenAPI document lists exactly the routes served", arguments: [TestBackend.sqlite])
+    @Test("the public routes answer; the OpenAPI document parses and describes exactly the routes served", arguments: [TestBackend.sqlite])
     func publicRoutes(_ backend: TestBackend) async throws {
         let fixture = try await APIFixture(backend)
         try await fixture.application().test(.router) { client in
@@ -40,12 +43,21 @@ struct HTTPRouterTests {
             #expect(health.status == 200 && health.json["status"] as? String == "ok")
             let document = try await client.call(.get, "/openapi.yaml", as: nil)
             #expect(document.status == 200)
-            #expect(Set(Self.documentedRoutes(document.text)) == Set(AdminServer.routes.map { "\($0.method) \($0.path)" }))
+            let parsed = try #require(try Yams.load(yaml: document.text) as? [String: Any])
+            #expect(parsed["openapi"] as? String == "3.1.0")
+            let paths = try #require(parsed["paths"] as? [String: [String: Any]])
+            let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
+            #expect(documented == Set(AdminAPI.endpoints.map { "\($0.method.rawValue) \($0.path)" }))
+            // Every schema a document refers to is in it.
+            let schemas = try #require((parsed["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            for reference in Self.references(in: parsed) {
+                #expect(schemas[String(reference.dropFirst("#/components/schemas/".count))] != nil, "\(reference) is not defined")
+            }
             // Every served route exists (no 404 "no such route"), whatever else it answers.
-            for (method, path) in AdminServer.routes {
-                let uri = path.replacingOccurrences(of: "{id}", with: path.contains("entries") ? "01ARZ3NDEKTSV4RRFFQ69G5FAV" : "nobody")
-                let reply = try await client.call(HTTPRequest.Method(method)!, uri, as: fixture.adminToken, json: method == "GET" || method == "DELETE" ? nil : "{}")
-                #expect(reply.errorMessage.hasPrefix("no such route") == false, "\(method) \(path) is not served")
+            for endpoint in AdminAPI.endpoints {
+                let uri = endpoint.path.replacingOccurrences(of: "{id}", with: endpoint.path.contains("entries") ? "01ARZ3NDEKTSV4RRFFQ69G5FAV" : "nobody")
+                let reply = try await client.call(endpoint.method, uri, as: fixture.adminToken, json: endpoint.request == nil ? nil : "{}")
+                #expect(reply.errorMessage.hasPrefix("no such route") == false, "\(endpoint.method) \(endpoint.path) is not served")
             }
             let metrics = try await client.call(.get, "/metrics", as: nil)
             #expect(metrics.text.contains("actorkeys_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"))
@@ -56,19 +68,14 @@ struct HTTPRouterTests {
         }
     }
 
-    /// `METHOD /path` for each operation under `paths:` of the document.
-    static func documentedRoutes(_ yaml: String) -> [String] {
-        var routes: [String] = []
-        var path: String?
-        for line in yaml.split(separator: "\n") {
-            if line.hasPrefix("  /") { path = String(line.dropFirst(2).dropLast()) }
-            else if line.hasPrefix("components:") { path = nil }
-            else if let path, line.hasPrefix("    "), !line.hasPrefix("     ") {
-                let method = line.trimmingCharacters(in: .whitespaces).dropLast()
-                if ["get", "post", "delete", "put", "patch"].contains(String(method)) { routes.append("\(method.uppercased()) \(path)") }
-            }
+    /// Every `$ref` anywhere in a parsed document.
+    static func references(in value: Any) -> [String] {
+        if let map = value as? [String: Any] {
+            let own = (map["$ref"] as? String).map { [$0] } ?? []
+            return own + map.values.flatMap(references(in:))
         }
-        return routes
+        if let list = value as? [Any] { return list.flatMap(references(in:)) }
+        return []
     }
 
     @Test("actors: 201, 409, 422, 400, 413, 403, 404", arguments: TestBackend.allCases)

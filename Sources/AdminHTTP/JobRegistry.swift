@@ -1,10 +1,11 @@
 import ActorKeys
+import Admin
 import Ledger
 import Synchronization
 
 /// Job is a long administrative task run in the background for the HTTP API, and how far it got.
-public struct Job: Sendable, Encodable {
-    public enum State: String, Sendable, Encodable {
+public struct Job: JSONReport {
+    public enum State: String, Sendable, CaseIterable {
         case running, succeeded, failed
     }
 
@@ -20,25 +21,28 @@ public struct Job: Sendable, Encodable {
     public var finishedAt: Timestamp?
     public var error: String?
 
-    enum CodingKeys: String, CodingKey {
-        case id, kind, owner, state, done, failed, skipped, total, error
-        case startedAt = "started_at", finishedAt = "finished_at"
-    }
+    public static let schema = ReportSchema<Self>("Job", "A background job and how far it got.", [
+        .init("id", \.id, "The job id (job_…)."),
+        .init("kind", \.kind, "What it does.", as: .oneOf(["rewrap"])),
+        .init("owner", \.owner, "Whose keys: an actor id, shared, or all."),
+        .init("state", \.state.rawValue, "Where it is.", as: .oneOf(State.self)),
+        .init("done", \.done, "Items done.", as: .count),
+        .init("failed", \.failed, "Items that failed.", as: .count),
+        .init("skipped", \.skipped, "Items with nothing to do.", as: .count),
+        .init("total", \.total, "Items in all, when known.", as: .nullable(.count)),
+        .init("started_at", \.startedAt.rfc3339Milliseconds, "When it started.", as: .dateTime),
+        .init("finished_at", \.finishedAt?.rfc3339Milliseconds, "When it ended; null while running.", as: .nullable(.dateTime)),
+        .init("error", \.error, "The first failure, if any."),
+    ])
+}
 
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(owner, forKey: .owner)
-        try container.encode(state, forKey: .state)
-        try container.encode(done, forKey: .done)
-        try container.encode(failed, forKey: .failed)
-        try container.encode(skipped, forKey: .skipped)
-        try container.encode(total, forKey: .total)
-        try container.encode(startedAt.rfc3339Milliseconds, forKey: .startedAt)
-        try container.encode(finishedAt?.rfc3339Milliseconds, forKey: .finishedAt)
-        try container.encode(error, forKey: .error)
-    }
+/// The answer to starting a job.
+public struct JobAcceptedReport: JSONReport {
+    public let job: Job
+
+    public static let schema = ReportSchema<Self>("JobAccepted", "A job, started.", [
+        .init("job", \.job, "The job."),
+    ])
 }
 
 /// JobRegistry runs rewrap jobs in the background and keeps their progress, the most recent

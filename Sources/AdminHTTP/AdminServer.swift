@@ -1,3 +1,4 @@
+import Admin
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -16,27 +17,23 @@ public struct ServerConfiguration: Sendable {
 /// AdminServer is the composition root of the HTTP API: the router (what tests drive without
 /// a socket) and the application (what `actorkeys serve` runs).
 public enum AdminServer {
-    /// Routes, in one place: what is registered, and what the OpenAPI document must describe.
-    public static let routes: [(method: String, path: String)] = [
-        ("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/openapi.yaml"),
-        ("POST", "/v1/admin/actors"), ("GET", "/v1/admin/actors"), ("GET", "/v1/admin/actors/{id}"),
-        ("POST", "/v1/admin/actors/{id}/keys"), ("DELETE", "/v1/admin/actors/{id}/keys"),
-        ("POST", "/v1/admin/encryption/rotate-key"), ("POST", "/v1/admin/encryption/rewrap"),
-        ("GET", "/v1/admin/encryption/jobs/{id}"), ("GET", "/v1/admin/encryption/status"),
-        ("POST", "/v1/admin/encryption/reload"), ("GET", "/v1/admin/audit"),
-        ("POST", "/v1/ledger/entries"), ("GET", "/v1/ledger/entries/{id}"), ("GET", "/v1/ledger/entries"),
-    ]
-
     /// The router: metrics outermost (so they see every final status), then the error boundary,
-    /// then the public routes, then `/v1` behind bearer tokens.
+    /// then every endpoint of `AdminAPI`, those of `/v1` behind bearer tokens.
     public static func buildRouter(workspace: Workspace, jobs: JobRegistry = JobRegistry(), metrics: HTTPMetrics = HTTPMetrics()) -> Router<AdminRequestContext> {
         let router = Router(context: AdminRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
-        SystemController(workspace: workspace, metrics: metrics).addRoutes(to: router)
-        let v1 = router.group("/v1").add(middleware: TokenAuthenticator(store: workspace.store))
-        AdminController(workspace: workspace, jobs: jobs, metrics: metrics).addRoutes(to: v1.group("/admin"))
-        LedgerController(workspace: workspace).addRoutes(to: v1.group("/ledger"))
+        let controllers = Controllers(
+            admin: AdminController(workspace: workspace, jobs: jobs, metrics: metrics), ledger: LedgerController(workspace: workspace),
+            system: SystemController(workspace: workspace, metrics: metrics))
+        let open = router.group()
+        let authenticated = router.group().add(middleware: TokenAuthenticator(workspace: workspace))
+        for endpoint in AdminAPI.endpoints {
+            let group = endpoint.access == .token ? authenticated : open
+            group.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
+                try await endpoint.handle(controllers, request, context)
+            }
+        }
         return router
     }
 

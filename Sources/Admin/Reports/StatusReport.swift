@@ -1,0 +1,84 @@
+import ActorKeys
+import Ledger
+import Registry
+
+/// `status`: per owner, key versions and states, data keys by state, rows by protection.
+public struct StatusReport: JSONReport {
+    public let owners: [OwnerStatusReport]
+    public let plaintextRows: Int
+    public let sharedRowsAwaitingMigration: Int
+
+    public init(_ status: WorkspaceStatus) {
+        owners = status.owners.map(OwnerStatusReport.init)
+        plaintextRows = status.plaintextRows
+        sharedRowsAwaitingMigration = status.sharedRowsAwaitingMigration
+    }
+
+    public static let schema = ReportSchema<Self>("Status", "Per owner: key versions, data keys, and rows by protection state.", [
+        .init("owners", \.owners, "The shared key first, then every actor that has or had a key."),
+        .init("plaintext_rows", \.plaintextRows, "Rows stored in plaintext.", as: .count),
+        .init("shared_rows_awaiting_migration", \.sharedRowsAwaitingMigration, "Shared-key rows whose writer now has its own key: ledger migrate moves them.", as: .count),
+    ])
+}
+
+/// One owner's part of `status`.
+public struct OwnerStatusReport: JSONReport {
+    public let actor: String?
+    public let shredded: Bool
+    public let versions: [KeyVersionReport]
+    public let dataKeys: [String: Int]
+    public let rows: Int
+    public let rowsUnderActiveVersion: Int
+    public let rowsOnOlderVersionsOnly: Int
+    public let rowsUnreadable: Int
+
+    public init(_ owner: OwnerStatus) {
+        actor = owner.owner.actor?.rawValue
+        shredded = owner.shredded
+        versions = owner.versions.map(KeyVersionReport.init)
+        dataKeys = Dictionary(uniqueKeysWithValues: owner.dataKeys.map { ($0.key.rawValue, $0.value) })
+        rows = owner.rows
+        rowsUnderActiveVersion = owner.rowsUnderActiveVersion
+        rowsOnOlderVersionsOnly = owner.rowsOnOlderVersionsOnly
+        rowsUnreadable = owner.rowsUnreadable
+    }
+
+    public static let schema = ReportSchema<Self>("OwnerStatus", "One owner's keys, data keys and rows.", [
+        .init("actor", \.actor, "The actor; null for the shared key.", as: .nullable(.slug)),
+        .init("shredded", \.shredded, "Whether its keys were erased."),
+        .init("versions", \.versions, "Its key versions, newest first."),
+        .init("data_keys", \.dataKeys, "Its data keys, counted by state (sealing, closed, replacing, erased).", as: .map(.count)),
+        .init("rows", \.rows, "Encrypted rows under its keys.", as: .count),
+        .init("rows_under_active_version", \.rowsUnderActiveVersion, "Rows whose data key is wrapped to the active version.", as: .count),
+        .init("rows_on_older_versions_only", \.rowsOnOlderVersionsOnly, "Rows whose data key is wrapped only to older versions: key rewrap moves them.", as: .count),
+        .init("rows_unreadable", \.rowsUnreadable, "Rows under erased data keys: they read back as shredded.", as: .count),
+    ])
+}
+
+/// The end of a long job (rewrap, re-encrypt, migrate).
+public struct SummaryReport: JSONReport {
+    public let done: Int
+    public let failed: Int
+    public let skipped: Int
+    public let total: Int?
+    public let interrupted: Bool
+    public let failures: [String]
+
+    public init(_ summary: OperationSummary) {
+        done = summary.done
+        failed = summary.failed
+        skipped = summary.skipped
+        total = summary.total
+        interrupted = summary.interrupted
+        failures = summary.failures
+    }
+
+    public static let schema = ReportSchema<Self>("Summary", "What a long job did; running it again resumes an interrupted one.", [
+        .init("done", \.done, "Items done.", as: .count),
+        .init("failed", \.failed, "Items that failed (left as they were).", as: .count),
+        .init("skipped", \.skipped, "Items with nothing to do.", as: .count),
+        .init("total", \.total, "Items in all, when known.", as: .nullable(.count)),
+        .init("interrupted", \.interrupted, "Whether it was stopped before the end."),
+        .init("failures", \.failures, "The first few failures."),
+    ])
+}

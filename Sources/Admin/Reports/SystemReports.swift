@@ -1,0 +1,49 @@
+/// `/healthz`: the server and its database answer.
+public struct HealthReport: JSONReport {
+    public let status: String
+    public let database: String
+
+    public static let ok = HealthReport(status: "ok", database: "ok")
+
+    public static let schema = ReportSchema<Self>("Health", "The server and its database answer.", [
+        .init("status", \.status, "ok.", as: .oneOf(["ok"])),
+        .init("database", \.database, "ok.", as: .oneOf(["ok"])),
+    ])
+}
+
+/// What a reload dropped.
+public struct ReloadReport: JSONReport {
+    public let reloaded: Bool
+    public let ownersEvicted: Int
+
+    public init(ownersEvicted: Int) {
+        reloaded = true
+        self.ownersEvicted = ownersEvicted
+    }
+
+    public static let schema = ReportSchema<Self>("Reload", "Every cached key was dropped; the next use reads them again.", [
+        .init("reloaded", \.reloaded, "Always true."),
+        .init("owners_evicted", \.ownersEvicted, "Owners that had keys cached.", as: .count),
+    ])
+}
+
+/// Every error the API answers with: `{"error": {"code", "message"}}`.
+public struct ErrorReport: JSONReport {
+    public struct Detail: JSONReport {
+        public let code: String
+        public let message: String
+
+        public static let schema = ReportSchema<Self>("ErrorDetail", "What went wrong.", [
+            .init("code", \.code, "A stable code: the codes of the error table, or unauthorized, method_not_allowed, body_too_large…"),
+            .init("message", \.message, "One line for people; never a secret."),
+        ])
+    }
+
+    public let error: Detail
+
+    public init(code: String, message: String) { error = Detail(code: code, message: message) }
+
+    public static let schema = ReportSchema<Self>("Error", "An error.", [
+        .init("error", \.error, "The error."),
+    ])
+}

@@ -1,0 +1,26 @@
+import Ledger
+
+/// `POST /v1/admin/actors`: enroll an actor.
+public struct EnrollRequest: JSONRequest {
+    public var actorID: String?
+    public var keys: String?
+    public var isAdmin: Bool?
+    public var canRotateEncryptionKey: Bool?
+    public var canShred: Bool?
+
+    public init() {}
+
+    public static let schema = RequestSchema<Self>("EnrollRequest", "An actor to enroll, with its key policy and permissions.", [
+        .init("actor_id", \.actorID, "The new actor's id.", as: .slug, required: true),
+        .init("keys", \.keys, "auto (default): its own key at once; opt-in: the shared key until key create.", as: .oneOf(KeyPolicy.self)),
+        .init("is_admin", \.isAdmin, "Default false."),
+        .init("can_rotate_encryption_key", \.canRotateEncryptionKey, "Default false."),
+        .init("can_shred", \.canShred, "Default false."),
+    ])
+
+    public var keyPolicy: KeyPolicy { keys.flatMap(KeyPolicy.init(rawValue:)) ?? .auto }
+
+    public var permissions: Permissions {
+        Permissions(isAdmin: isAdmin ?? false, canRotateEncryptionKey: canRotateEncryptionKey ?? false, canShred: canShred ?? false)
+    }
+}

@@ -1,0 +1,126 @@
+import ActorKeys
+import Admin
+import Hummingbird
+import Ledger
+import Registry
+
+/// AdminController serves `/v1/admin/…` (the routes are in `AdminAPI`): each handler decodes
+/// the request, calls one use case of `KeyAdministration` as the request's principal, and
+/// encodes its report. Permissions and auditing are the use cases' business.
+struct AdminController: Sendable {
+    let workspace: Workspace
+    let jobs: JobRegistry
+    let metrics: HTTPMetrics
+
+    static let bodyLimit = 16 * 1024
+
+    /// The administration acting as the request's principal, with its permissions.
+    private func administration(_ context: AdminRequestContext) throws -> KeyAdministration {
+        let principal = try context.requirePrincipal()
+        return workspace.administration(as: .actor(principal.id), permissions: principal.permissions)
+    }
+
+    // MARK: Actors
+
+    func enroll(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
+        let administration = try administration(context)
+        let body = try await JSONBody.decode(EnrollRequest.self, from: request, limit: Self.bodyLimit)
+        let id = try Parse.actor(body.actorID ?? "")
+        let enrollment = try await administration.enroll(id, keys: body.keyPolicy, permissions: body.permissions)
+        return JSONResponse.make(.created, ActorReport(enrollment.actor, keys: enrollment.key.map { [$0] } ?? []))
+    }
+
+    func listActors(_ context: AdminRequestContext) async throws -> Response {
+        JSONResponse.make(.ok, ActorListReport(try await administration(context).actors()))
+    }
+
+    func showActor(_ context: AdminRequestContext) async throws -> Response {
+        let id = try Parse.actor(try context.parameters.require("id"))
+        return JSONResponse.make(.ok, ActorReport(try await administration(context).actor(id)))
+    }
+
+    func createKey(_ context: AdminRequestContext) async throws -> Response {
+        let id = try Parse.actor(try context.parameters.require("id"))
+        let created = try await administration(context).createKey(for: id)
+        return JSONResponse.make(.created, KeyFilesReport(version: created.version, files: created.files))
+    }
+
+    func shred(_ context: AdminRequestContext) async throws -> Response {
+        let id = try Parse.actor(try context.parameters.require("id"))
+        return JSONResponse.make(.ok, ShredReport(try await administration(context).shred(id, confirmed: true)))
+    }
+
+    // MARK: Encryption
+
+    func rotate(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
+        let administration = try administration(context)
+        let body = try await JSONBody.decode(RotateKeyRequest.self, from: request, limit: Self.bodyLimit)
+        let owner: Owner = try body.actorID.map { .actor(try Parse.actor($0)) } ?? .shared
+        let rotation = try await administration.rotate(owner, name: body.name, force: body.force ?? false)
+        metrics.recordRotation()
+        return JSONResponse.make(.ok, RotationReport(rotation))
+    }
+
+    func rewrap(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
+        let administration = try administration(context)
+        let body = try await JSONBody.decode(RewrapRequest.self, from: request, limit: Self.bodyLimit)
+        let all = body.all ?? false
+        let actor = try body.actorID.map { try Parse.actor($0) }
+        if all && actor != nil { throw APIError.invalid("give actor_id or all, not both") }
+        let owner: Owner? = all ? nil : actor.map { .actor($0) } ?? .shared
+        try await administration.authorize("encryption.rewrap", target: actor?.rawValue, needs: [.isAdmin])
+        if let actor { _ = try await administration.actor(actor) }
+        return JSONResponse.make(.accepted, JobAcceptedReport(job: jobs.startRewrap(owner, administration: administration)))
+    }
+
+    func job(_ context: AdminRequestContext) async throws -> Response {
+        let administration = try administration(context)
+        try administration.authorize([.isAdmin])
+        let id = try context.parameters.require("id")
+        guard let job = jobs.job(id) else { throw APIError.notFound("job \(id.prefix(64)) does not exist") }
+        return JSONResponse.make(.ok, job)
+    }
+
+    func status(_ context: AdminRequestContext) async throws -> Response {
+        JSONResponse.make(.ok, StatusReport(try await administration(context).status()))
+    }
+
+    /// Drops every cached key and re-reads the key generation: what a restart would do for
+    /// keys, without one. Rotations are live anyway; this is for keys changed by hand on disk.
+    func reload(_ context: AdminRequestContext) async throws -> Response {
+        JSONResponse.make(.ok, ReloadReport(ownersEvicted: try await administration(context).reload()))
+    }
+
+    // MARK: Audit
+
+    func audit(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let after = try Parse.integer(query["after"].map(String.init), name: "after") ?? 0
+        let limit = try Parse.limit(query["limit"].map(String.init))
+        let since = try query["since"].map { text in
+            guard let time = Timestamp(rfc3339: String(text)) else { throw APIError.invalid("since is a UTC time like 2026-11-23T06:00:00Z") }
+            return time
+        }
+        let events = try await administration(context).auditEvents(after: Int64(after), since: since, limit: limit)
+        return JSONResponse.make(.ok, AuditPageReport(events: events, limit: limit))
+    }
+}
+
+/// Parse turns path and query strings into typed values, or a 422 that says what is expected.
+enum Parse {
+    static func actor(_ text: String) throws -> ActorID {
+        do { return try ActorID(text) } catch { throw APIError.invalid(error.message) }
+    }
+
+    static func integer(_ text: String?, name: String) throws -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text), value >= 0 else { throw APIError.invalid("\(name) is a non-negative integer") }
+        return value
+    }
+
+    static func limit(_ text: String?) throws -> Int {
+        let limit = try integer(text, name: "limit") ?? 100
+        guard (1...1000).contains(limit) else { throw APIError.invalid("limit is between 1 and 1000") }
+        return limit
+    }
+}
