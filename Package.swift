@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Module direction (see DESIGN.md): ActorKeys → Envelope → Registry → Ledger → Admin → AdminHTTP → CLI.
+// Module direction (see DESIGN.md): ActorKeys → Envelope → Registry → Ledger → Admin → CLI, and
+// Admin → AdminHTTP → ServerMain (`actorkeys-server`, the same CLI with the HTTP server in it).
 // The C modules are thin system-library targets, imported `internal`ly and never exported.
 // Admin (workspace, use cases, reports) links no HTTP stack; the HTTP API is AdminHTTP, above
 // it (docs/decisions/0005-library-root-without-http.md).
@@ -15,7 +16,8 @@ let package = Package(
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Admin", targets: ["Admin"]),
         .library(name: "AdminHTTP", targets: ["AdminHTTP"]),
-        .executable(name: "actorkeys", targets: ["CLI"]),
+        .executable(name: "actorkeys", targets: ["ActorKeysMain"]),
+        .executable(name: "actorkeys-server", targets: ["ServerMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,11 +62,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(
+        // Every command of `actorkeys`; no HTTP stack. Two executables run it: `actorkeys`, and
+        // `actorkeys-server`, the same commands plus the HTTP server, which `actorkeys serve`
+        // executes (docs/decisions/0005).
+        .target(
             name: "CLI",
             dependencies: [
-                "ActorKeys", "Envelope", "Registry", "Ledger", "Admin", "AdminHTTP",
+                "ActorKeys", "Envelope", "Registry", "Ledger", "Admin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "ActorKeysMain", dependencies: ["CLI"]),
+        .executableTarget(
+            name: "ServerMain",
+            dependencies: [
+                "CLI", "Admin", "AdminHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -74,19 +86,29 @@ let package = Package(
         // CSodium: the record cipher is checked against libsodium's own XChaCha20-Poly1305.
         .testTarget(name: "EnvelopeTests", dependencies: ["Envelope", "ActorKeys", "TestSupport", "CSodium"]),
         // The registry is tested on the real stores (SQLite, PostgreSQL), not on a fake.
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Ledger", "Envelope", "ActorKeys", "TestSupport"]),
+        .testTarget(
+            name: "RegistryTests", dependencies: ["Registry", "Ledger", "Envelope", "ActorKeys", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
         // An initialized workspace for the Admin and AdminHTTP tests; not a product.
-        .target(name: "AdminTestSupport", dependencies: ["Admin", "Ledger", "Registry", "ActorKeys", "TestSupport"], path: "Tests/AdminTestSupport"),
-        .testTarget(name: "AdminTests", dependencies: ["Admin", "AdminTestSupport", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
+        .target(
+            name: "AdminTestSupport", dependencies: ["Admin", "Ledger", "Registry", "ActorKeys", "TestSupport"],
+            path: "Tests/AdminTestSupport"),
+        .testTarget(
+            name: "AdminTests",
+            dependencies: ["Admin", "AdminTestSupport", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
         .testTarget(
             name: "AdminHTTPTests",
             dependencies: [
-                "AdminHTTP", "Admin", "AdminTestSupport", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport", "CLI",
+                "AdminHTTP", "Admin", "AdminTestSupport", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport",
+                "ActorKeysMain", "ServerMain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Admin", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "ActorKeysMain", "ServerMain", "Admin", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport",
+            ]),
     ]
 )

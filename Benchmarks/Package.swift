@@ -20,7 +20,9 @@ let package = Package(
         .target(
             name: "CBaselines",
             cSettings: [.unsafeFlags(["-I/usr/include/postgresql"])],
-            linkerSettings: [.linkedLibrary("sodium"), .linkedLibrary("crypto"), .linkedLibrary("sqlite3"), .linkedLibrary("pq")]
+            linkerSettings: [
+                .linkedLibrary("sodium"), .linkedLibrary("crypto"), .linkedLibrary("sqlite3"), .linkedLibrary("pq"),
+            ]
         ),
         // Fixtures shared by the suites: payload sizes, scratch folders, workspaces on each backend.
         .target(

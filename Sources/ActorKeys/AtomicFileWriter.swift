@@ -39,7 +39,8 @@ public final class AtomicFileWriter {
             lastErrno = errno
             if lastErrno != EEXIST { break }
         }
-        throw ActorKeysError(.writeFailed, "cannot create a file next to \(destination): \(FilePath.describe(lastErrno))")
+        throw ActorKeysError(
+            .writeFailed, "cannot create a file next to \(destination): \(FilePath.describe(lastErrno))")
     }
 
     /// Appends `bytes`, retrying short writes and interrupted calls.

@@ -13,7 +13,8 @@ public enum ConstantTime {
 
     /// The same for byte arrays and strings' UTF-8.
     public static func equal(_ lhs: some Sequence<UInt8>, _ rhs: some Sequence<UInt8>) -> Bool {
-        let a = Array(lhs), b = Array(rhs)
+        let a = Array(lhs)
+        let b = Array(rhs)
         return a.withUnsafeBytes { x in b.withUnsafeBytes { y in equal(x, y) } }
     }
 }

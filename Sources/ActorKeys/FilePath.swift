@@ -28,7 +28,7 @@ public enum FilePath {
             return
         }
         let parent = split(path).directory
-        if parent != path, parent != "." , parent != "/" { try makeDirectories(parent) }
+        if parent != path, parent != ".", parent != "/" { try makeDirectories(parent) }
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
             throw ActorKeysError(.writeFailed, "cannot create directory \(path): \(describe(errno))")
         }
@@ -52,7 +52,8 @@ public enum FilePath {
     }
 
     /// Reads everything from a descriptor into zeroing storage, up to `limit` bytes.
-    public static func readSecret(descriptor fd: Int32, name: String, limit: Int) throws(ActorKeysError) -> SecretBytes {
+    public static func readSecret(descriptor fd: Int32, name: String, limit: Int) throws(ActorKeysError) -> SecretBytes
+    {
         // The scratch buffer grows by doubling; every buffer it leaves behind is zeroed first.
         var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: min(4096, limit + 1), alignment: 16)
         defer {
@@ -65,7 +66,8 @@ public enum FilePath {
                 guard scratch.count <= limit else {
                     throw ActorKeysError(.readFailed, "\(name) is larger than \(limit) bytes")
                 }
-                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(scratch.count * 2, limit + 1), alignment: 16)
+                let larger = UnsafeMutableRawBufferPointer.allocate(
+                    byteCount: min(scratch.count * 2, limit + 1), alignment: 16)
                 larger.copyMemory(from: UnsafeRawBufferPointer(scratch))
                 Sodium.memzero(scratch)
                 scratch.deallocate()
@@ -108,7 +110,9 @@ public enum FilePath {
                 var remaining = Int(status.st_size)
                 while remaining > 0 {
                     let chunk = min(remaining, zeros.count)
-                    let failure = zeros.withUnsafeBytes { writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<chunk])) }
+                    let failure = zeros.withUnsafeBytes {
+                        writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<chunk]))
+                    }
                     if failure != 0 { break }
                     remaining -= chunk
                 }

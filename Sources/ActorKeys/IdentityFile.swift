@@ -48,7 +48,9 @@ public enum IdentityFile {
     /// Reads the identity file at `path` whose one identity's recipient is known (see
     /// `X25519Identity.init(secretKey:knownRecipient:)`).
     package static func read(path: String, knownRecipient: X25519Recipient) throws(ActorKeysError) -> [X25519Identity] {
-        try read(path: path) { line throws(ActorKeysError) in try X25519Identity(parsing: line, knownRecipient: knownRecipient) }
+        try read(path: path) { line throws(ActorKeysError) in
+            try X25519Identity(parsing: line, knownRecipient: knownRecipient)
+        }
     }
 
     private static func read(
@@ -68,7 +70,9 @@ public enum IdentityFile {
         let secret = identity.encodedSecretKey()
         return SecretBytes(count: head.count + secret.count + 1) { output in
             head.withUnsafeBytes { output.copyMemory(from: $0) }
-            secret.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: output[head.count...]).copyMemory(from: $0) }
+            secret.withUnsafeBytes {
+                UnsafeMutableRawBufferPointer(rebasing: output[head.count...]).copyMemory(from: $0)
+            }
             output[output.count - 1] = UInt8(ascii: "\n")
         }
     }
@@ -136,10 +140,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
 
     /// Parses `2006-01-02T15:04:05Z` or `2006-01-02T15:04:05.123Z` (UTC only).
     public init?(rfc3339 text: String) {
-        let parts = text.utf8.split(omittingEmptySubsequences: false) { "-T:.Z".utf8.contains($0) }.map { Int(String(decoding: $0, as: UTF8.self)) }
+        let parts = text.utf8.split(omittingEmptySubsequences: false) { "-T:.Z".utf8.contains($0) }.map {
+            Int(String(decoding: $0, as: UTF8.self))
+        }
         guard text.hasSuffix("Z"), parts.count == 7 || parts.count == 8,
-              let year = parts[0], let month = parts[1], let day = parts[2], let hour = parts[3], let minute = parts[4], let second = parts[5],
-              (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+            let year = parts[0], let month = parts[1], let day = parts[2], let hour = parts[3], let minute = parts[4],
+            let second = parts[5],
+            (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute),
+            (0...60).contains(second)
         else { return nil }
         let fraction = parts.count == 8 ? parts[6] : 0
         guard let fraction, fraction < 1000 else { return nil }
@@ -168,5 +176,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
             + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2))\(fraction)Z"
     }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch }
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
+    }
 }

@@ -71,7 +71,9 @@ public struct KeyStore: Sendable {
     /// Without `force: .replace` an existing key is a `.conflict`, checked atomically. With it, the
     /// old files are replaced atomically. The key named `primary` is created once and never
     /// replaced, whatever `force` says. On any failure nothing new is left on disk.
-    public func generate(name: KeyName, owner: Owner, force: ExistingFile = .refuse) throws(ActorKeysError) -> GeneratedKey {
+    public func generate(
+        name: KeyName, owner: Owner, force: ExistingFile = .refuse
+    ) throws(ActorKeysError) -> GeneratedKey {
         let identityPath = identityPath(for: owner, name: name)
         let recipientPath = recipientPath(for: owner, name: name)
         let policy: ExistingFile = name == .primary ? .refuse : force
@@ -82,13 +84,15 @@ public struct KeyStore: Sendable {
 
         let identity = X25519Identity.generate()
         let identityWriter = try AtomicFileWriter(destination: identityPath, mode: 0o600)
-        try IdentityFile.format(identity).withUnsafeBytes { bytes throws(ActorKeysError) in try identityWriter.write(bytes) }
+        try IdentityFile.format(identity).withUnsafeBytes { bytes throws(ActorKeysError) in
+            try identityWriter.write(bytes)
+        }
         let recipientWriter = try AtomicFileWriter(destination: recipientPath, mode: 0o644)
         try recipientWriter.write(Array((identity.recipient.encoded + "\n").utf8))
 
         do {
             try identityWriter.commit(policy)
-        } catch where error.code == .conflict {
+        } catch  where error.code == .conflict {
             throw conflict(name: name, owner: owner, path: identityPath, forced: force == .replace)
         }
         do {
@@ -99,7 +103,9 @@ public struct KeyStore: Sendable {
             if policy == .refuse { unlink(identityPath) }
             throw error
         }
-        return GeneratedKey(owner: owner, name: name, identityPath: identityPath, recipientPath: recipientPath, recipient: identity.recipient)
+        return GeneratedKey(
+            owner: owner, name: name, identityPath: identityPath, recipientPath: recipientPath,
+            recipient: identity.recipient)
     }
 
     /// Loads the identity stored as `name` for `owner`.
@@ -110,15 +116,19 @@ public struct KeyStore: Sendable {
     /// Loads a version's identity whose recipient is known from the key store's records,
     /// without deriving it (see `X25519Identity.init(secretKey:knownRecipient:)`): the
     /// registry's cold path, which only unwraps with it.
-    package func loadIdentity(owner: Owner, name: KeyName, knownRecipient: X25519Recipient?) throws(ActorKeysError) -> X25519Identity {
+    package func loadIdentity(
+        owner: Owner, name: KeyName, knownRecipient: X25519Recipient?
+    ) throws(ActorKeysError) -> X25519Identity {
         let path = identityPath(for: owner, name: name)
-        let identities = if let knownRecipient {
-            try IdentityFile.read(path: path, knownRecipient: knownRecipient)
-        } else {
-            try IdentityFile.read(path: path)
-        }
+        let identities =
+            if let knownRecipient {
+                try IdentityFile.read(path: path, knownRecipient: knownRecipient)
+            } else {
+                try IdentityFile.read(path: path)
+            }
         guard identities.count == 1 else {
-            throw ActorKeysError(.malformedIdentity, "\(path): expected exactly one identity, found \(identities.count)")
+            throw ActorKeysError(
+                .malformedIdentity, "\(path): expected exactly one identity, found \(identities.count)")
         }
         return identities[0]
     }
@@ -143,8 +153,14 @@ public struct KeyStore: Sendable {
 
     private func conflict(name: KeyName, owner: Owner, path: String, forced: Bool) -> ActorKeysError {
         if name == .primary {
-            return ActorKeysError(.conflict, "key \"primary\" of the \(owner == .shared ? "shared key" : owner.description) already exists at \(path): it is created once and never replaced, not even with force")
+            return ActorKeysError(
+                .conflict,
+                "key \"primary\" of the \(owner == .shared ? "shared key" : owner.description) already exists at \(path): it is created once and never replaced, not even with force"
+            )
         }
-        return ActorKeysError(.conflict, "key \"\(name)\" of the \(owner == .shared ? "shared key" : owner.description) already exists at \(path); use force to replace it")
+        return ActorKeysError(
+            .conflict,
+            "key \"\(name)\" of the \(owner == .shared ? "shared key" : owner.description) already exists at \(path); use force to replace it"
+        )
     }
 }

@@ -3,13 +3,16 @@
 /// Because a slug cannot contain `/`, cannot start with `.` and is never empty, a key path built
 /// from slugs cannot leave the keys folder.
 enum Slug {
-    static let rule = "1 to 64 characters from a-z, 0-9, '.', '_' and '-', starting with a letter or a digit ([a-z0-9][a-z0-9._-]{0,63})"
+    static let rule =
+        "1 to 64 characters from a-z, 0-9, '.', '_' and '-', starting with a letter or a digit ([a-z0-9][a-z0-9._-]{0,63})"
     static let maxLength = 64
 
     static func isValid(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, bytes.count <= maxLength, isAlphanumeric(first) else { return false }
-        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        return bytes.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
@@ -20,7 +23,10 @@ enum Slug {
     /// characters escaped, and cut short.
     static func quoted(_ text: String) -> String {
         let shown = text.count > 80 ? String(text.prefix(80)) + "…" : text
-        return "\"" + shown.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? String($0) : $0.escaped(asASCII: true) }.joined() + "\""
+        return "\""
+            + shown.unicodeScalars.map {
+                $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? String($0) : $0.escaped(asASCII: true)
+            }.joined() + "\""
     }
 }
 
@@ -52,7 +58,8 @@ public struct ActorID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Validates `rawValue` against the slug rule.
     public init(_ rawValue: String) throws(ActorKeysError) {
         guard Slug.isValid(rawValue) else {
-            throw ActorKeysError(.invalidActor, "invalid actor id \(Slug.quoted(rawValue)): an actor id is \(Slug.rule)")
+            throw ActorKeysError(
+                .invalidActor, "invalid actor id \(Slug.quoted(rawValue)): an actor id is \(Slug.rule)")
         }
         self.rawValue = rawValue
     }

@@ -47,7 +47,9 @@ public struct X25519Identity: Sendable, CustomStringConvertible, CustomReflectab
         do {
             decoded = try Bech32.decode(text)
         } catch {
-            throw ActorKeysError(.malformedIdentity, "malformed secret key: \(error.message.replacingPrefix("malformed bech32 string: "))")
+            throw ActorKeysError(
+                .malformedIdentity,
+                "malformed secret key: \(error.message.replacingPrefix("malformed bech32 string: "))")
         }
         defer { zeroize(&decoded.data) }
         guard decoded.hrp == Self.hrp else {
@@ -87,7 +89,9 @@ public struct X25519Identity: Sendable, CustomStringConvertible, CustomReflectab
 
 extension String {
     /// `withUTF8` for closures with typed throws (the standard one rethrows `any Error`).
-    func withUTF8Buffer<Result>(_ body: (UnsafeRawBufferPointer) throws(ActorKeysError) -> Result) throws(ActorKeysError) -> Result {
+    func withUTF8Buffer<Result>(
+        _ body: (UnsafeRawBufferPointer) throws(ActorKeysError) -> Result
+    ) throws(ActorKeysError) -> Result {
         var copy = self
         return try copy.withUTF8 { utf8 in
             Swift.Result { () throws(ActorKeysError) -> Result in try body(UnsafeRawBufferPointer(utf8)) }

@@ -16,7 +16,8 @@ public struct X25519Recipient: Sendable, Hashable, CustomStringConvertible {
             throw ActorKeysError(.malformedRecipient, "malformed recipient \(Slug.quoted(text)): \(error.message)")
         }
         guard decoded.hrp == Self.hrp else {
-            throw ActorKeysError(.malformedRecipient, "malformed recipient \(Slug.quoted(text)): not an age X25519 recipient")
+            throw ActorKeysError(
+                .malformedRecipient, "malformed recipient \(Slug.quoted(text)): not an age X25519 recipient")
         }
         guard decoded.data.count == Sodium.x25519KeyLength else {
             throw ActorKeysError(.malformedRecipient, "malformed recipient \(Slug.quoted(text)): wrong key length")
@@ -54,7 +55,8 @@ public struct Fingerprint: Sendable, Hashable, CustomStringConvertible {
 
     /// Accepts exactly 16 lowercase hex characters.
     public init?(hex: String) {
-        guard hex.utf8.count == 16, hex.utf8.allSatisfy({ Hex.value(of: $0) != nil && !(0x41...0x46).contains($0) }) else { return nil }
+        guard hex.utf8.count == 16, hex.utf8.allSatisfy({ Hex.value(of: $0) != nil && !(0x41...0x46).contains($0) })
+        else { return nil }
         self.hex = hex
     }
 

@@ -44,7 +44,9 @@ extension Workspace {
         guard let (record, storedHash) = try await admin({ try await store.token(hash: hash) }),
             ConstantTime.equal(storedHash.utf8, hash.utf8)
         else { return nil }
-        guard let actor = try await admin({ try await store.actor(record.actor) }), !actor.isShredded else { return nil }
+        guard let actor = try await admin({ try await store.actor(record.actor) }), !actor.isShredded else {
+            return nil
+        }
         return actor
     }
 }

@@ -28,14 +28,17 @@ extension KeyAdministration {
         do {
             try await record("admin.\(action).success", target: target, outcome: "success", details: outcome.1)
         } catch {
-            throw AdminError(.failed, "\(action) succeeded, but its audit event could not be recorded: \(error.message)")
+            throw AdminError(
+                .failed, "\(action) succeeded, but its audit event could not be recorded: \(error.message)")
         }
         return outcome.0
     }
 
     /// Records `admin.<action>.error.<code>` with the error's message.
     func recordFailure(_ action: String, target: String?, error: AdminError) async throws(AdminError) {
-        try await record("admin.\(action).error.\(error.code.rawValue)", target: target, outcome: "failure", details: ["error": error.message])
+        try await record(
+            "admin.\(action).error.\(error.code.rawValue)", target: target, outcome: "failure",
+            details: ["error": error.message])
     }
 
     /// Records `admin.<action>.success`, for actions that are not a use case of their own.
@@ -43,12 +46,16 @@ extension KeyAdministration {
         try await record("admin.\(action).success", target: target, outcome: "success", details: details)
     }
 
-    private func record(_ eventType: String, target: String?, outcome: String, details: AuditDetails) async throws(AdminError) {
+    private func record(
+        _ eventType: String, target: String?, outcome: String, details: AuditDetails
+    ) async throws(AdminError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = (try? encoder.encode(details)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         _ = try await admin {
-            try await workspace.store.appendAudit(eventType: eventType, principal: principal.description, targetActor: target, outcome: outcome, details: json)
+            try await workspace.store.appendAudit(
+                eventType: eventType, principal: principal.description, targetActor: target, outcome: outcome,
+                details: json)
         }
     }
 }
@@ -76,11 +83,20 @@ extension KeyAdministration {
             for event in page {
                 count += 1
                 guard event.previousHash == previous else {
-                    return AuditVerification(events: count, firstBroken: event.sequence, problem: "event \(event.sequence) does not follow the event before it (deleted, inserted or reordered)")
+                    return AuditVerification(
+                        events: count, firstBroken: event.sequence,
+                        problem:
+                            "event \(event.sequence) does not follow the event before it (deleted, inserted or reordered)"
+                    )
                 }
-                let expected = AuditRecord.hash(previous: event.previousHash, id: event.id, occurredAt: event.occurredAt, eventType: event.eventType, principal: event.principal, targetActor: event.targetActor, outcome: event.outcome, details: event.details)
+                let expected = AuditRecord.hash(
+                    previous: event.previousHash, id: event.id, occurredAt: event.occurredAt,
+                    eventType: event.eventType, principal: event.principal, targetActor: event.targetActor,
+                    outcome: event.outcome, details: event.details)
                 guard expected == event.hash else {
-                    return AuditVerification(events: count, firstBroken: event.sequence, problem: "event \(event.sequence) was altered: its hash does not match its content")
+                    return AuditVerification(
+                        events: count, firstBroken: event.sequence,
+                        problem: "event \(event.sequence) was altered: its hash does not match its content")
                 }
                 previous = event.hash
                 after = event.sequence

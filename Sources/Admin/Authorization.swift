@@ -24,7 +24,10 @@ extension KeyAdministration {
         guard !missing.isEmpty else { return }
         let names = missing.map(\.rawValue).joined(separator: " and ")
         if permissions.isEmpty {
-            throw AdminError(.permissionDenied, "\(principal) has no permissions entry: this needs \(needed.map(\.rawValue).joined(separator: " and "))")
+            throw AdminError(
+                .permissionDenied,
+                "\(principal) has no permissions entry: this needs \(needed.map(\.rawValue).joined(separator: " and "))"
+            )
         }
         throw AdminError(.permissionDenied, "\(principal) lacks \(names)")
     }

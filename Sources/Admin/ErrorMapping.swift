@@ -16,14 +16,16 @@ extension AdminError {
         switch error {
         case let error as AdminError: self = error
         case let error as LedgerError: self.init(Self.code(of: error.code), error.message)
-        case let error as RegistryError: self.init(Self.code(of: LedgerError(error, sealing: false).code), error.message)
+        case let error as RegistryError:
+            self.init(Self.code(of: LedgerError(error, sealing: false).code), error.message)
         case let error as ActorKeysError:
-            let code: Code = switch error.code {
-            case .invalidName, .invalidActor: .invalidArgument
-            case .conflict: .conflict
-            case .notFound: .notFound
-            case .writeFailed, .readFailed, .malformedBech32, .malformedIdentity, .malformedRecipient: .failed
-            }
+            let code: Code =
+                switch error.code {
+                case .invalidName, .invalidActor: .invalidArgument
+                case .conflict: .conflict
+                case .notFound: .notFound
+                case .writeFailed, .readFailed, .malformedBech32, .malformedIdentity, .malformedRecipient: .failed
+                }
             self.init(code, error.message)
         case let error as EnvelopeError: self.init(.failed, error.message)
         default: return nil
@@ -54,7 +56,7 @@ func admin<Result>(_ body: () async throws -> Result) async throws(AdminError) -
 }
 
 /// The synchronous form, for key-store calls.
-func admin<Result>(_ body: () throws -> Result) throws(AdminError) -> Result {
+func adminSync<Result>(_ body: () throws -> Result) throws(AdminError) -> Result {
     do {
         return try body()
     } catch {

@@ -10,13 +10,17 @@ extension KeyAdministration {
         try await audited("init", target: adminID.rawValue) { () throws(AdminError) in
             try authorize([.isAdmin])
             let keyring = try await admin { try await store.keyringOf(.shared) }
-            if keyring.active != nil { throw AdminError(.conflict, "already initialized: the shared key exists (\(keyring.active!.fingerprint))") }
+            if keyring.active != nil {
+                throw AdminError(
+                    .conflict, "already initialized: the shared key exists (\(keyring.active!.fingerprint))")
+            }
             let files = try sharedPrimaryFiles()
             let added = try await admin { try await store.addActiveVersion(files).added }
             workspace.registry.evict(.shared)
             if try await admin({ try await store.actor(adminID) }) == nil {
                 try await admin {
-                    try await store.insertActor(Actor(id: adminID, keyPolicy: .optIn, permissions: .all, createdAt: .now(), shreddedAt: nil))
+                    try await store.insertActor(
+                        Actor(id: adminID, keyPolicy: .optIn, permissions: .all, createdAt: .now(), shreddedAt: nil))
                 }
             }
             let token = APITokenFormat.generate()
@@ -35,8 +39,12 @@ extension KeyAdministration {
     /// The shared `primary` key files: new, or the ones an interrupted init left behind.
     private func sharedPrimaryFiles() throws(AdminError) -> GeneratedKey {
         let path = keyStore.identityPath(for: .shared, name: .primary)
-        guard FilePath.exists(path) else { return try generateKey(for: .shared, name: KeyName.primary.rawValue, force: false, existing: []) }
-        let identity = try admin { try keyStore.loadIdentity(owner: .shared, name: .primary) }
-        return GeneratedKey(owner: .shared, name: .primary, identityPath: path, recipientPath: keyStore.recipientPath(for: .shared, name: .primary), recipient: identity.recipient)
+        guard FilePath.exists(path) else {
+            return try generateKey(for: .shared, name: KeyName.primary.rawValue, force: false, existing: [])
+        }
+        let identity = try adminSync { try keyStore.loadIdentity(owner: .shared, name: .primary) }
+        return GeneratedKey(
+            owner: .shared, name: .primary, identityPath: path,
+            recipientPath: keyStore.recipientPath(for: .shared, name: .primary), recipient: identity.recipient)
     }
 }

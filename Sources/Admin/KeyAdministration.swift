@@ -19,11 +19,15 @@ public struct KeyAdministration: Sendable {
 
     /// Enrols an actor. `auto` gives it a key at once; `optIn` leaves its rows under the shared
     /// key until `createKey`.
-    public func enroll(_ id: ActorID, keys policy: KeyPolicy, permissions: Permissions = .none) async throws(AdminError) -> Enrollment {
+    public func enroll(
+        _ id: ActorID, keys policy: KeyPolicy, permissions: Permissions = .none
+    ) async throws(AdminError) -> Enrollment {
         try await audited("actor.enroll", target: id.rawValue) { () throws(AdminError) in
             try authorize([.isAdmin])
             let actor = Actor(id: id, keyPolicy: policy, permissions: permissions, createdAt: .now(), shreddedAt: nil)
-            if try await admin({ try await store.actor(id) }) != nil { throw AdminError(.conflict, "actor \(id) already exists") }
+            if try await admin({ try await store.actor(id) }) != nil {
+                throw AdminError(.conflict, "actor \(id) already exists")
+            }
             let key = policy == .auto ? try generateKey(for: .actor(id), name: nil, force: false, existing: []) : nil
             let version: KeyVersion?
             do {
@@ -48,7 +52,9 @@ public struct KeyAdministration: Sendable {
             let keyring = try await admin { try await store.keyringOf(.actor(id)) }
             if keyring.active != nil { throw AdminError(.conflict, "actor \(id) already has a key: use key rotate") }
             let key = try generateKey(for: .actor(id), name: nil, force: false, existing: keyring.versions)
-            let version = try await commit(key) { () async throws -> KeyVersion in try await store.addActiveVersion(key).added }
+            let version = try await commit(key) { () async throws -> KeyVersion in
+                try await store.addActiveVersion(key).added
+            }
             workspace.registry.evict(.actor(actor.id))
             return (KeyCreation(version: version, files: key), key.auditDetails)
         }
@@ -71,10 +77,13 @@ public struct KeyAdministration: Sendable {
                     : AdminError(.conflict, "\(owner) has no key yet: use key create")
             }
             if name == KeyName.primary.rawValue {
-                throw AdminError(.invalidArgument, "the name primary is reserved: the live shared identity is never overwritten")
+                throw AdminError(
+                    .invalidArgument, "the name primary is reserved: the live shared identity is never overwritten")
             }
             let key = try generateKey(for: owner, name: name, force: force, existing: keyring.versions)
-            let (added, previous) = try await commit(key) { () async throws -> (KeyVersion, KeyVersion?) in try await store.rotate(to: key) }
+            let (added, previous) = try await commit(key) { () async throws -> (KeyVersion, KeyVersion?) in
+                try await store.rotate(to: key)
+            }
             workspace.registry.evict(owner)
             let rotation = Rotation(owner: owner, version: added, previous: previous ?? current, files: key)
             var details = key.auditDetails
@@ -92,12 +101,21 @@ public struct KeyAdministration: Sendable {
         try await audited("encryption.retire", target: owner.actor?.rawValue) { () throws(AdminError) in
             try authorize([.isAdmin, .canRotateEncryptionKey])
             guard let fingerprint = Fingerprint(hex: text) else {
-                throw AdminError(.invalidArgument, "invalid fingerprint \"\(text.prefix(40))\": a fingerprint is 16 lowercase hex characters")
+                throw AdminError(
+                    .invalidArgument,
+                    "invalid fingerprint \"\(text.prefix(40))\": a fingerprint is 16 lowercase hex characters")
             }
             let version = try await admin { try await store.retire(owner: owner, fingerprint: fingerprint) }
             workspace.registry.evict(owner)
-            try admin { try keyStore.erase(owner: owner, name: version.name) }
-            return (version, ["fingerprint": fingerprint.hex, "identity_path": keyStore.identityPath(for: owner, name: version.name), "version": String(version.version)])
+            try adminSync { try keyStore.erase(owner: owner, name: version.name) }
+            return (
+                version,
+                [
+                    "fingerprint": fingerprint.hex,
+                    "identity_path": keyStore.identityPath(for: owner, name: version.name),
+                    "version": String(version.version),
+                ]
+            )
         }
     }
 
@@ -106,17 +124,24 @@ public struct KeyAdministration: Sendable {
     public func shred(_ id: ActorID, confirmed: Bool) async throws(AdminError) -> Shredding {
         try await audited("encryption.shred", target: id.rawValue) { () throws(AdminError) in
             try authorize([.isAdmin, .canShred])
-            guard confirmed else { throw AdminError(.invalidArgument, "shredding erases \(id)'s keys for ever: confirm it (--yes)") }
+            guard confirmed else {
+                throw AdminError(.invalidArgument, "shredding erases \(id)'s keys for ever: confirm it (--yes)")
+            }
             let actor = try await existingActor(id, allowShredded: true)
             let outcome = try await admin { try await store.shred(actor.id) }
             workspace.registry.evict(.actor(id))
-            try admin { try keyStore.eraseAll(of: id) }
+            try adminSync { try keyStore.eraseAll(of: id) }
             let shredding = Shredding(actor: id, outcome: outcome, keysDirectory: keyStore.directory(for: .actor(id)))
-            return (shredding, [
-                "fingerprints": outcome.versionsDestroyed.map(\.fingerprint.hex).joined(separator: " "),
-                "data_keys_erased": String(outcome.dataKeysErased), "rows_unreadable": String(outcome.rowsUnreadable),
-                "rows_under_shared_key": String(outcome.rowsUnderSharedKey), "keys_directory": shredding.keysDirectory,
-            ])
+            return (
+                shredding,
+                [
+                    "fingerprints": outcome.versionsDestroyed.map(\.fingerprint.hex).joined(separator: " "),
+                    "data_keys_erased": String(outcome.dataKeysErased),
+                    "rows_unreadable": String(outcome.rowsUnreadable),
+                    "rows_under_shared_key": String(outcome.rowsUnderSharedKey),
+                    "keys_directory": shredding.keysDirectory,
+                ]
+            )
         }
     }
 
@@ -154,14 +179,18 @@ public struct KeyAdministration: Sendable {
     // MARK: Helpers
 
     func existingActor(_ id: ActorID, allowShredded: Bool = false) async throws(AdminError) -> Actor {
-        guard let actor = try await admin({ try await store.actor(id) }) else { throw AdminError(.notFound, "actor \(id) does not exist") }
+        guard let actor = try await admin({ try await store.actor(id) }) else {
+            throw AdminError(.notFound, "actor \(id) does not exist")
+        }
         if actor.isShredded && !allowShredded { throw AdminError(.conflict, "actor \(id) was shredded") }
         return actor
     }
 
     /// Writes a new identity for `owner`: `name`, or the next free `vN`. A name that is a key
     /// version is a conflict even with `force`.
-    func generateKey(for owner: Owner, name: String?, force: Bool, existing: [KeyVersion]) throws(AdminError) -> GeneratedKey {
+    func generateKey(
+        for owner: Owner, name: String?, force: Bool, existing: [KeyVersion]
+    ) throws(AdminError) -> GeneratedKey {
         let keyName: KeyName
         if let name {
             do { keyName = try KeyName(name) } catch { throw AdminError(error) }
@@ -170,14 +199,17 @@ public struct KeyAdministration: Sendable {
             }
         } else {
             var next = (existing.map(\.version).max() ?? 0) + 1
-            while FilePath.exists(keyStore.identityPath(for: owner, name: try admin({ try KeyName("v\(next)") }))) { next += 1 }
-            keyName = try admin { try KeyName("v\(next)") }
+            while FilePath.exists(keyStore.identityPath(for: owner, name: try adminSync({ try KeyName("v\(next)") }))) {
+                next += 1
+            }
+            keyName = try adminSync { try KeyName("v\(next)") }
         }
         do {
             return try keyStore.generate(name: keyName, owner: owner, force: force ? .replace : .refuse)
         } catch {
             // Anything but a conflict is a failure to make the key: the audit kind is "failed".
-            throw error.code == .conflict ? AdminError(.conflict, error.message) : AdminError(.failed, "key generation failed: \(error.message)")
+            throw error.code == .conflict
+                ? AdminError(.conflict, error.message) : AdminError(.failed, "key generation failed: \(error.message)")
         }
     }
 
@@ -195,13 +227,19 @@ public struct KeyAdministration: Sendable {
 
 extension GeneratedKey {
     var auditDetails: AuditDetails {
-        ["fingerprint": fingerprint.hex, "recipient": recipient.encoded, "identity_path": identityPath, "recipient_path": recipientPath, "name": name.rawValue]
+        [
+            "fingerprint": fingerprint.hex, "recipient": recipient.encoded, "identity_path": identityPath,
+            "recipient_path": recipientPath, "name": name.rawValue,
+        ]
     }
 }
 
 extension Permissions {
     var summary: String {
-        [isAdmin ? "is_admin" : nil, canRotateEncryptionKey ? "can_rotate_encryption_key" : nil, canShred ? "can_shred" : nil]
-            .compactMap { $0 }.joined(separator: " ")
+        [
+            isAdmin ? "is_admin" : nil, canRotateEncryptionKey ? "can_rotate_encryption_key" : nil,
+            canShred ? "can_shred" : nil,
+        ]
+        .compactMap { $0 }.joined(separator: " ")
     }
 }

@@ -20,7 +20,10 @@ public struct OperationSummary: Sendable, Hashable {
 
     /// The counts, as an audit event carries them.
     var auditDetails: AuditDetails {
-        ["done": String(done), "failed": String(failed), "skipped": String(skipped), "interrupted": String(interrupted)]
+        [
+            "done": String(done), "failed": String(failed), "skipped": String(skipped),
+            "interrupted": String(interrupted),
+        ]
     }
 
     mutating func merge(_ other: OperationSummary) {

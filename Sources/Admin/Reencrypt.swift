@@ -11,7 +11,9 @@ extension KeyAdministration {
     /// resumes with the same set; each batch of rows is one transaction (the ledger's
     /// `resealNextBatch`); a key is erased only once no row uses it. Rows that fail to open stay
     /// where they are and are reported.
-    public func reencrypt(_ owner: Owner, control: OperationControl = OperationControl()) async throws(AdminError) -> OperationSummary {
+    public func reencrypt(
+        _ owner: Owner, control: OperationControl = OperationControl()
+    ) async throws(AdminError) -> OperationSummary {
         try await audited("encryption.reencrypt", target: owner.actor?.rawValue) { () throws(AdminError) in
             try authorize([.isAdmin, .canRotateEncryptionKey])
             if let actor = owner.actor { _ = try await existingActor(actor) }
@@ -38,14 +40,19 @@ extension KeyAdministration {
 
     /// Runs the ledger's batches of `work` until none is left or `control` stops it, adding each
     /// batch to `summary` and reporting progress after it.
-    func reseal(_ work: ResealWork, summary: inout OperationSummary, control: OperationControl) async throws(AdminError) {
+    func reseal(_ work: ResealWork, summary: inout OperationSummary, control: OperationControl) async throws(AdminError)
+    {
         var after: Int64 = 0
         while true {
             if control.isStopped {
                 summary.interrupted = true
                 return
             }
-            guard let batch = try await admin({ try await workspace.ledger.resealNextBatch(work, after: after, limit: Self.batchSize) }) else { return }
+            guard
+                let batch = try await admin({
+                    try await workspace.ledger.resealNextBatch(work, after: after, limit: Self.batchSize)
+                })
+            else { return }
             after = batch.last
             summary.done += batch.resealed
             summary.skipped += batch.skipped

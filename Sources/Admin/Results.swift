@@ -25,7 +25,8 @@ public struct Rotation: Sendable {
     /// What the operator should do next, true for this system: nothing needs restarting.
     public var nextStep: String {
         let flag = owner.actor.map { " --actor \($0)" } ?? ""
-        return "The new key is live: data keys minted from now on are wrapped to it (and to the previous key while both exist), "
+        return
+            "The new key is live: data keys minted from now on are wrapped to it (and to the previous key while both exist), "
             + "and other processes switch within a second, with no restart. Every existing row stays readable. "
             + "To retire the previous key, run `actorkeys key rewrap\(flag)`, then `actorkeys key retire\(flag) --key \(previous.fingerprint)`."
     }

@@ -7,7 +7,9 @@ extension KeyAdministration {
     /// is one unwrap and one wrap per data key (the registry's `rewrap`), whatever the number of
     /// rows they sealed. Each data key is updated on its own, so an interrupted rewrap resumes
     /// where it stopped.
-    public func rewrap(_ owner: Owner?, control: OperationControl = OperationControl()) async throws(AdminError) -> OperationSummary {
+    public func rewrap(
+        _ owner: Owner?, control: OperationControl = OperationControl()
+    ) async throws(AdminError) -> OperationSummary {
         let owners = try await admin { () async throws -> [Owner] in
             if let owner { return [owner] }
             return try await store.owners()
@@ -30,10 +32,14 @@ extension KeyAdministration {
         return summary
     }
 
-    private func rewrapOwner(_ owner: Owner, control: OperationControl, before: OperationSummary) async throws(AdminError) -> OperationSummary {
+    private func rewrapOwner(
+        _ owner: Owner, control: OperationControl, before: OperationSummary
+    ) async throws(AdminError) -> OperationSummary {
         let keyring = try await admin { try await store.keyringOf(owner) }
         guard keyring.active != nil else {
-            if let actor = owner.actor, try await admin({ try await store.actor(actor) })?.isShredded == true { return OperationSummary(total: 0) }
+            if let actor = owner.actor, try await admin({ try await store.actor(actor) })?.isShredded == true {
+                return OperationSummary(total: 0)
+            }
             throw AdminError(.conflict, "\(owner) has no active key to rewrap to")
         }
         let dataKeys = try await admin { try await store.dataKeys(of: owner) }.filter { $0.state != .erased }

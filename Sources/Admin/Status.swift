@@ -36,13 +36,18 @@ extension KeyAdministration {
             let dataKeys = try await store.dataKeySummaries()
             let byID = Dictionary(uniqueKeysWithValues: dataKeys.map { ($0.id, $0) })
             var owners = try await store.owners()
-            for count in counts { if let owner = count.protection.owner, !owners.contains(owner) { owners.append(owner) } }
+            for count in counts {
+                if let owner = count.protection.owner, !owners.contains(owner) { owners.append(owner) }
+            }
             let actors = try await store.actors(Set(owners.compactMap(\.actor)))
             var statuses: [OwnerStatus] = []
             for owner in owners {
                 let keyring = try await store.keyringOf(owner)
                 let active = keyring.active?.fingerprint
-                var rows = 0, onActive = 0, olderOnly = 0, unreadable = 0
+                var rows = 0
+                var onActive = 0
+                var olderOnly = 0
+                var unreadable = 0
                 for count in counts where count.protection.owner == owner {
                     rows += count.rows
                     guard let id = count.dataKey, let key = byID[id] else { continue }
@@ -55,10 +60,13 @@ extension KeyAdministration {
                     }
                 }
                 let keysOfOwner = dataKeys.filter { $0.owner == owner }
-                statuses.append(OwnerStatus(
-                    owner: owner, shredded: owner.actor.flatMap { actors[$0]?.isShredded } ?? false, versions: keyring.versions,
-                    dataKeys: Dictionary(grouping: keysOfOwner, by: \.state).mapValues(\.count),
-                    rows: rows, rowsUnderActiveVersion: onActive, rowsOnOlderVersionsOnly: olderOnly, rowsUnreadable: unreadable))
+                statuses.append(
+                    OwnerStatus(
+                        owner: owner, shredded: owner.actor.flatMap { actors[$0]?.isShredded } ?? false,
+                        versions: keyring.versions,
+                        dataKeys: Dictionary(grouping: keysOfOwner, by: \.state).mapValues(\.count),
+                        rows: rows, rowsUnderActiveVersion: onActive, rowsOnOlderVersionsOnly: olderOnly,
+                        rowsUnreadable: unreadable))
             }
             return WorkspaceStatus(
                 owners: statuses, plaintextRows: counts.filter { $0.protection == .plaintext }.map(\.rows).reduce(0, +),

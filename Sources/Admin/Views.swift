@@ -17,7 +17,9 @@ extension KeyAdministration {
         try authorize([.isAdmin])
         var enrolled: [EnrolledActor] = []
         for actor in try await admin({ try await store.actors() }) {
-            enrolled.append(EnrolledActor(actor: actor, versions: try await admin { try await store.keyringOf(.actor(actor.id)) }.versions))
+            enrolled.append(
+                EnrolledActor(
+                    actor: actor, versions: try await admin { try await store.keyringOf(.actor(actor.id)) }.versions))
         }
         return enrolled
     }
@@ -31,7 +33,9 @@ extension KeyAdministration {
 
     /// Audit events in order: after sequence number `sequence`, at or after `since`, at most
     /// `limit`.
-    public func auditEvents(after sequence: Int64 = 0, since: Timestamp? = nil, limit: Int = 100) async throws(AdminError) -> [AuditRecord] {
+    public func auditEvents(
+        after sequence: Int64 = 0, since: Timestamp? = nil, limit: Int = 100
+    ) async throws(AdminError) -> [AuditRecord] {
         try authorize([.isAdmin])
         return try await admin { try await store.auditEvents(after: sequence, since: since, limit: limit) }
     }

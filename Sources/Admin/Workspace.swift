@@ -1,6 +1,7 @@
 import ActorKeys
 import Ledger
 import Registry
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,11 +17,15 @@ public final class Workspace: Sendable {
     public let ledger: EncryptedLedger
 
     /// The default database: SQLite in the home folder.
-    public static func defaultDatabase(home: String) -> DatabaseURL { .sqlite(path: FilePath.join(home, "actorkeys.db")) }
+    public static func defaultDatabase(home: String) -> DatabaseURL {
+        .sqlite(path: FilePath.join(home, "actorkeys.db"))
+    }
 
     /// Opens the workspace in `home`. `create` makes the home folder (0700) when missing; without
     /// it a missing home is an error that says to run `actorkeys init`.
-    public static func open(home: String, database: DatabaseURL? = nil, create: Bool = false, policy: DataKeyPolicy = .default) async throws(AdminError) -> Workspace {
+    public static func open(
+        home: String, database: DatabaseURL? = nil, create: Bool = false, policy: DataKeyPolicy = .default
+    ) async throws(AdminError) -> Workspace {
         var status = stat()
         if stat(home, &status) != 0 {
             guard create else { throw AdminError(.notFound, "no actorkeys home at \(home): run actorkeys init") }
@@ -34,10 +39,14 @@ public final class Workspace: Sendable {
         let store = try await admin { try await LedgerStore.open(database ?? defaultDatabase(home: home)) }
         let keyStore = KeyStore(directory: FilePath.join(home, "keys"))
         let registry = EncryptorRegistry(store: store, keyStore: keyStore, policy: policy)
-        return Workspace(home: home, keyStore: keyStore, store: store, registry: registry, ledger: EncryptedLedger(store: store, registry: registry))
+        return Workspace(
+            home: home, keyStore: keyStore, store: store, registry: registry,
+            ledger: EncryptedLedger(store: store, registry: registry))
     }
 
-    private init(home: String, keyStore: KeyStore, store: LedgerStore, registry: EncryptorRegistry, ledger: EncryptedLedger) {
+    private init(
+        home: String, keyStore: KeyStore, store: LedgerStore, registry: EncryptorRegistry, ledger: EncryptedLedger
+    ) {
         self.home = home
         self.keyStore = keyStore
         self.store = store

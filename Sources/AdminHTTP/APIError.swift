@@ -30,8 +30,9 @@ public struct APIError: HTTPResponseError, Sendable {
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
     static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
     static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "permission_denied", message) }
-    static let unauthorized = APIError(.unauthorized, "unauthorized", "a valid bearer token is required: Authorization: Bearer ak_…")
-    static let internalError = APIError(.internalServerError, "internal", "internal error")
+    static let unauthorized = APIError(
+        .unauthorized, "unauthorized", "a valid bearer token is required: Authorization: Bearer ak_…")
+    static let generic = APIError(.internalServerError, "internal", "internal error")
 }
 
 /// JSONResponse sends a report as the CLI prints it (`JSONReport.jsonBytes`).

@@ -18,79 +18,132 @@ enum AdminAPI {
 
     static let actorID = Endpoint.Parameter.path("id", .slug, "The actor id.")
     static let after = Endpoint.Parameter.query("after", .count, "Items after this sequence number (default 0).")
-    static let limit = Endpoint.Parameter.query("limit", .integer(minimum: 1, maximum: 1000), "At most this many (default 100).")
+    static let limit = Endpoint.Parameter.query(
+        "limit", .integer(minimum: 1, maximum: 1000), "At most this many (default 100).")
 
     static let endpoints: [Endpoint] = [
-        Endpoint(.get, "/healthz", "Liveness and database reachability.", access: .open,
-                 replies: [.json(200, HealthReport.self, "The server and its database answer.")], errors: [503]) { c, _, _ in
+        Endpoint(
+            .get, "/healthz", "Liveness and database reachability.", access: .open,
+            replies: [.json(200, HealthReport.self, "The server and its database answer.")], errors: [503]
+        ) { c, _, _ in
             try await c.system.health()
         },
-        Endpoint(.get, "/metrics", "Prometheus metrics: requests, latencies, registry cache hits and misses, rotations.", access: .open,
-                 replies: [.text("text/plain", "Prometheus text format 0.0.4.")]) { c, _, _ in
+        Endpoint(
+            .get, "/metrics", "Prometheus metrics: requests, latencies, registry cache hits and misses, rotations.",
+            access: .open,
+            replies: [.text("text/plain", "Prometheus text format 0.0.4.")]
+        ) { c, _, _ in
             c.system.metricsText()
         },
-        Endpoint(.get, "/openapi.yaml", "This document.", access: .open, replies: [.text("application/yaml", "The OpenAPI document.")]) { c, _, _ in
+        Endpoint(
+            .get, "/openapi.yaml", "This document.", access: .open,
+            replies: [.text("application/yaml", "The OpenAPI document.")]
+        ) { c, _, _ in
             c.system.document()
         },
 
-        Endpoint(.post, "/v1/admin/actors", "Enroll an actor, with its own key at once (auto) or under the shared key until it opts in (opt-in).",
-                 request: EnrollRequest.self, replies: [.json(201, ActorReport.self, "Enrolled.")], errors: [403, 409]) { c, request, context in
+        Endpoint(
+            .post, "/v1/admin/actors",
+            "Enroll an actor, with its own key at once (auto) or under the shared key until it opts in (opt-in).",
+            request: EnrollRequest.self, replies: [.json(201, ActorReport.self, "Enrolled.")], errors: [403, 409]
+        ) { c, request, context in
             try await c.admin.enroll(request, context)
         },
-        Endpoint(.get, "/v1/admin/actors", "List actors with their key versions.",
-                 replies: [.json(200, ActorListReport.self, "Every actor.")], errors: [403]) { c, _, context in
+        Endpoint(
+            .get, "/v1/admin/actors", "List actors with their key versions.",
+            replies: [.json(200, ActorListReport.self, "Every actor.")], errors: [403]
+        ) { c, _, context in
             try await c.admin.listActors(context)
         },
-        Endpoint(.get, "/v1/admin/actors/{id}", "One actor with its key versions.", parameters: [actorID],
-                 replies: [.json(200, ActorReport.self, "The actor.")], errors: [403, 404, 422]) { c, _, context in
+        Endpoint(
+            .get, "/v1/admin/actors/{id}", "One actor with its key versions.", parameters: [actorID],
+            replies: [.json(200, ActorReport.self, "The actor.")], errors: [403, 404, 422]
+        ) { c, _, context in
             try await c.admin.showActor(context)
         },
-        Endpoint(.post, "/v1/admin/actors/{id}/keys", "Opt in, giving an enrolled actor its own key. New rows use it; ledger migrate moves its shared-key rows.",
-                 parameters: [actorID], replies: [.json(201, KeyFilesReport.self, "The new key.")], errors: [403, 404, 409, 422]) { c, _, context in
+        Endpoint(
+            .post, "/v1/admin/actors/{id}/keys",
+            "Opt in, giving an enrolled actor its own key. New rows use it; ledger migrate moves its shared-key rows.",
+            parameters: [actorID], replies: [.json(201, KeyFilesReport.self, "The new key.")],
+            errors: [403, 404, 409, 422]
+        ) { c, _, context in
             try await c.admin.createKey(context)
         },
-        Endpoint(.delete, "/v1/admin/actors/{id}/keys", "Shred an actor: every version of its key is erased and its rows can never be read again. Needs can_shred.",
-                 parameters: [actorID], replies: [.json(200, ShredReport.self, "What was erased.")], errors: [403, 404, 409, 422]) { c, _, context in
+        Endpoint(
+            .delete, "/v1/admin/actors/{id}/keys",
+            "Shred an actor: every version of its key is erased and its rows can never be read again. Needs can_shred.",
+            parameters: [actorID], replies: [.json(200, ShredReport.self, "What was erased.")],
+            errors: [403, 404, 409, 422]
+        ) { c, _, context in
             try await c.admin.shred(context)
         },
-        Endpoint(.post, "/v1/admin/encryption/rotate-key", "Rotate an actor's key (no actor_id: the shared key). Live at once, lossless, no restart. Needs is_admin and can_rotate_encryption_key.",
-                 request: RotateKeyRequest.self, replies: [.json(200, RotationReport.self, "The rotation.")], errors: [403, 404, 409]) { c, request, context in
+        Endpoint(
+            .post, "/v1/admin/encryption/rotate-key",
+            "Rotate an actor's key (no actor_id: the shared key). Live at once, lossless, no restart. Needs is_admin and can_rotate_encryption_key.",
+            request: RotateKeyRequest.self, replies: [.json(200, RotationReport.self, "The rotation.")],
+            errors: [403, 404, 409]
+        ) { c, request, context in
             try await c.admin.rotate(request, context)
         },
-        Endpoint(.post, "/v1/admin/encryption/rewrap", "Start re-wrapping data keys to the active key version, as a background job.",
-                 request: RewrapRequest.self, replies: [.json(202, JobAcceptedReport.self, "The job, running.")], errors: [403, 404]) { c, request, context in
+        Endpoint(
+            .post, "/v1/admin/encryption/rewrap",
+            "Start re-wrapping data keys to the active key version, as a background job.",
+            request: RewrapRequest.self, replies: [.json(202, JobAcceptedReport.self, "The job, running.")],
+            errors: [403, 404]
+        ) { c, request, context in
             try await c.admin.rewrap(request, context)
         },
-        Endpoint(.get, "/v1/admin/encryption/jobs/{id}", "A job's progress.", parameters: [.path("id", .string, "The job id (job_…).")],
-                 replies: [.json(200, Job.self, "The job.")], errors: [403, 404]) { c, _, context in
+        Endpoint(
+            .get, "/v1/admin/encryption/jobs/{id}", "A job's progress.",
+            parameters: [.path("id", .string, "The job id (job_…).")],
+            replies: [.json(200, Job.self, "The job.")], errors: [403, 404]
+        ) { c, _, context in
             try await c.admin.job(context)
         },
-        Endpoint(.get, "/v1/admin/encryption/status", "Per owner: key versions and states, data keys, rows by protection state and rows still depending on a non-active version.",
-                 replies: [.json(200, StatusReport.self, "The status.")], errors: [403]) { c, _, context in
+        Endpoint(
+            .get, "/v1/admin/encryption/status",
+            "Per owner: key versions and states, data keys, rows by protection state and rows still depending on a non-active version.",
+            replies: [.json(200, StatusReport.self, "The status.")], errors: [403]
+        ) { c, _, context in
             try await c.admin.status(context)
         },
-        Endpoint(.post, "/v1/admin/encryption/reload", "Drop every cached key and read them again from the database and disk. Rotations are live without it.",
-                 replies: [.json(200, ReloadReport.self, "Reloaded.")], errors: [403]) { c, _, context in
+        Endpoint(
+            .post, "/v1/admin/encryption/reload",
+            "Drop every cached key and read them again from the database and disk. Rotations are live without it.",
+            replies: [.json(200, ReloadReport.self, "Reloaded.")], errors: [403]
+        ) { c, _, context in
             try await c.admin.reload(context)
         },
-        Endpoint(.get, "/v1/admin/audit", "Page through the hash-chained audit trail, oldest first.",
-                 parameters: [after, .query("since", .dateTime, "Only events at or after this time (UTC)."), limit],
-                 replies: [.json(200, AuditPageReport.self, "A page of events.")], errors: [403, 422]) { c, request, context in
+        Endpoint(
+            .get, "/v1/admin/audit", "Page through the hash-chained audit trail, oldest first.",
+            parameters: [after, .query("since", .dateTime, "Only events at or after this time (UTC)."), limit],
+            replies: [.json(200, AuditPageReport.self, "A page of events.")], errors: [403, 422]
+        ) { c, request, context in
             try await c.admin.audit(request, context)
         },
 
-        Endpoint(.post, "/v1/ledger/entries", "Append an entry, sealed under the writer's key (or the shared key), or in plaintext. Actors write as themselves; admins for anyone.",
-                 request: AppendEntryRequest.self, replies: [.json(201, EntryReport.self, "The entry, without its payload.")], errors: [403, 404, 409]) { c, request, context in
+        Endpoint(
+            .post, "/v1/ledger/entries",
+            "Append an entry, sealed under the writer's key (or the shared key), or in plaintext. Actors write as themselves; admins for anyone.",
+            request: AppendEntryRequest.self,
+            replies: [.json(201, EntryReport.self, "The entry, without its payload.")], errors: [403, 404, 409]
+        ) { c, request, context in
             try await c.ledger.append(request, context)
         },
-        Endpoint(.get, "/v1/ledger/entries", "List entries (without payloads), oldest first. Actors see their own; admins anyone's.",
-                 parameters: [.query("actor_id", .slug, "Only this writer's entries."), after, limit],
-                 replies: [.json(200, EntryPageReport.self, "A page of entries.")], errors: [403, 422]) { c, request, context in
+        Endpoint(
+            .get, "/v1/ledger/entries",
+            "List entries (without payloads), oldest first. Actors see their own; admins anyone's.",
+            parameters: [.query("actor_id", .slug, "Only this writer's entries."), after, limit],
+            replies: [.json(200, EntryPageReport.self, "A page of entries.")], errors: [403, 422]
+        ) { c, request, context in
             try await c.ledger.list(request, context)
         },
-        Endpoint(.get, "/v1/ledger/entries/{id}", "An entry with its payload in the clear, whatever protects it. Rows of shredded actors answer 410.",
-                 parameters: [.path("id", .entryID, "The entry id.")],
-                 replies: [.json(200, EntryReport.self, "The entry.")], errors: [403, 404, 410, 422]) { c, _, context in
+        Endpoint(
+            .get, "/v1/ledger/entries/{id}",
+            "An entry with its payload in the clear, whatever protects it. Rows of shredded actors answer 410.",
+            parameters: [.path("id", .entryID, "The entry id.")],
+            replies: [.json(200, EntryReport.self, "The entry.")], errors: [403, 404, 410, 422]
+        ) { c, _, context in
             try await c.ledger.read(context)
         },
     ]

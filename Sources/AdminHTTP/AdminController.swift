@@ -70,7 +70,8 @@ struct AdminController: Sendable {
         let owner: Owner? = all ? nil : actor.map { .actor($0) } ?? .shared
         try await administration.authorize("encryption.rewrap", target: actor?.rawValue, needs: [.isAdmin])
         if let actor { _ = try await administration.actor(actor) }
-        return JSONResponse.make(.accepted, JobAcceptedReport(job: jobs.startRewrap(owner, administration: administration)))
+        return JSONResponse.make(
+            .accepted, JobAcceptedReport(job: jobs.startRewrap(owner, administration: administration)))
     }
 
     func job(_ context: AdminRequestContext) async throws -> Response {
@@ -98,7 +99,9 @@ struct AdminController: Sendable {
         let after = try Parse.integer(query["after"].map(String.init), name: "after") ?? 0
         let limit = try Parse.limit(query["limit"].map(String.init))
         let since = try query["since"].map { text in
-            guard let time = Timestamp(rfc3339: String(text)) else { throw APIError.invalid("since is a UTC time like 2026-11-23T06:00:00Z") }
+            guard let time = Timestamp(rfc3339: String(text)) else {
+                throw APIError.invalid("since is a UTC time like 2026-11-23T06:00:00Z")
+            }
             return time
         }
         let events = try await administration(context).auditEvents(after: Int64(after), since: since, limit: limit)

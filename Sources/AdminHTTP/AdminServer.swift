@@ -19,12 +19,15 @@ public struct ServerConfiguration: Sendable {
 public enum AdminServer {
     /// The router: metrics outermost (so they see every final status), then the error boundary,
     /// then every endpoint of `AdminAPI`, those of `/v1` behind bearer tokens.
-    public static func buildRouter(workspace: Workspace, jobs: JobRegistry = JobRegistry(), metrics: HTTPMetrics = HTTPMetrics()) -> Router<AdminRequestContext> {
+    public static func buildRouter(
+        workspace: Workspace, jobs: JobRegistry = JobRegistry(), metrics: HTTPMetrics = HTTPMetrics()
+    ) -> Router<AdminRequestContext> {
         let router = Router(context: AdminRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         let controllers = Controllers(
-            admin: AdminController(workspace: workspace, jobs: jobs, metrics: metrics), ledger: LedgerController(workspace: workspace),
+            admin: AdminController(workspace: workspace, jobs: jobs, metrics: metrics),
+            ledger: LedgerController(workspace: workspace),
             system: SystemController(workspace: workspace, metrics: metrics))
         let open = router.group()
         let authenticated = router.group().add(middleware: TokenAuthenticator(workspace: workspace))
@@ -39,12 +42,15 @@ public enum AdminServer {
 
     /// The application: the router on a socket, with the registry following key changes made
     /// by other processes for as long as it runs.
-    public static func buildApplication(workspace: Workspace, configuration: ServerConfiguration, logger: Logger? = nil) -> some ApplicationProtocol {
+    public static func buildApplication(
+        workspace: Workspace, configuration: ServerConfiguration, logger: Logger? = nil
+    ) -> some ApplicationProtocol {
         var logger = logger ?? Logger(label: "actorkeys")
         if logger.logLevel > .info { logger.logLevel = .info }
         return Application(
             router: buildRouter(workspace: workspace),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "actorkeys"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "actorkeys"),
             services: [KeyChangeWatcher(workspace: workspace)],
             logger: logger)
     }

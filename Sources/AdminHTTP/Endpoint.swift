@@ -49,8 +49,18 @@ struct Endpoint: Sendable {
         }
 
         static func error(_ status: Int) -> Reply {
-            .json(status, ErrorReport.self, HTTPResponse.Status(code: status).reasonPhrase)
+            .json(status, ErrorReport.self, errorSummaries[status] ?? "An error.")
         }
+
+        /// What each error status means on this API.
+        static let errorSummaries: [Int: String] = [
+            400: "The body is not JSON.", 401: "No valid bearer token.",
+            403: "A permission is missing (the message names it).",
+            404: "It does not exist.", 409: "The current state forbids it.",
+            410: "Its owner was shredded: it can never be read.",
+            413: "The body is too large.", 422: "The request is invalid (the message says how).",
+            500: "A failure underneath; no detail is shown.", 503: "The database does not answer.",
+        ]
     }
 
     let method: HTTPRequest.Method
@@ -66,7 +76,8 @@ struct Endpoint: Sendable {
     /// failure underneath, shown without detail), every token route 401 and 503 (the token is
     /// looked up in the database), and every route with a body 400, 413 and 422.
     init(
-        _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access = .token, parameters: [Parameter] = [],
+        _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access = .token,
+        parameters: [Parameter] = [],
         request: (any JSONRequest.Type)? = nil, replies: [Reply], errors: [Int] = [],
         _ handle: @escaping @Sendable (Controllers, Request, AdminRequestContext) async throws -> Response
     ) {

@@ -48,15 +48,21 @@ public final class HTTPMetrics: Sendable {
         var lines: [String] = []
         lines.append("# HELP actorkeys_http_requests_total HTTP requests by method, route and status.")
         lines.append("# TYPE actorkeys_http_requests_total counter")
-        for (series, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
-            lines.append("actorkeys_http_requests_total{method=\"\(series.method)\",route=\"\(Self.escape(series.route))\",status=\"\(series.status)\"} \(count)")
+        for (series, count) in snapshot.requests.sorted(by: {
+            ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status)
+        }) {
+            lines.append(
+                "actorkeys_http_requests_total{method=\"\(series.method)\",route=\"\(Self.escape(series.route))\",status=\"\(series.status)\"} \(count)"
+            )
         }
         lines.append("# HELP actorkeys_http_request_duration_seconds HTTP request latency by route.")
         lines.append("# TYPE actorkeys_http_request_duration_seconds histogram")
         for (route, latency) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
             let label = "route=\"\(Self.escape(route))\""
             for (index, bound) in Self.buckets.enumerated() {
-                lines.append("actorkeys_http_request_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(latency.buckets[index])")
+                lines.append(
+                    "actorkeys_http_request_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(latency.buckets[index])"
+                )
             }
             lines.append("actorkeys_http_request_duration_seconds_bucket{\(label),le=\"+Inf\"} \(latency.count)")
             lines.append("actorkeys_http_request_duration_seconds_sum{\(label)} \(latency.sum)")
@@ -85,17 +91,21 @@ public final class HTTPMetrics: Sendable {
 struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: HTTPMetrics
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let route = context.endpointPath ?? "unmatched"
         metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
-        context.logger.info("request", metadata: [
-            "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
-            "ms": "\(Int(seconds * 1000))",
-        ])
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
+                "ms": "\(Int(seconds * 1000))",
+            ])
         return response
     }
 }

@@ -21,28 +21,34 @@ public struct Job: JSONReport {
     public var finishedAt: Timestamp?
     public var error: String?
 
-    public static let schema = ReportSchema<Self>("Job", "A background job and how far it got.", [
-        .init("id", \.id, "The job id (job_…)."),
-        .init("kind", \.kind, "What it does.", as: .oneOf(["rewrap"])),
-        .init("owner", \.owner, "Whose keys: an actor id, shared, or all."),
-        .init("state", \.state.rawValue, "Where it is.", as: .oneOf(State.self)),
-        .init("done", \.done, "Items done.", as: .count),
-        .init("failed", \.failed, "Items that failed.", as: .count),
-        .init("skipped", \.skipped, "Items with nothing to do.", as: .count),
-        .init("total", \.total, "Items in all, when known.", as: .nullable(.count)),
-        .init("started_at", \.startedAt.rfc3339Milliseconds, "When it started.", as: .dateTime),
-        .init("finished_at", \.finishedAt?.rfc3339Milliseconds, "When it ended; null while running.", as: .nullable(.dateTime)),
-        .init("error", \.error, "The first failure, if any."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Job", "A background job and how far it got.",
+        [
+            .init("id", \.id, "The job id (job_…)."),
+            .init("kind", \.kind, "What it does.", as: .oneOf(["rewrap"])),
+            .init("owner", \.owner, "Whose keys: an actor id, shared, or all."),
+            .init("state", \.state.rawValue, "Where it is.", as: .oneOf(State.self)),
+            .init("done", \.done, "Items done.", as: .count),
+            .init("failed", \.failed, "Items that failed.", as: .count),
+            .init("skipped", \.skipped, "Items with nothing to do.", as: .count),
+            .init("total", \.total, "Items in all, when known.", as: .nullable(.count)),
+            .init("started_at", \.startedAt.rfc3339Milliseconds, "When it started.", as: .dateTime),
+            .init(
+                "finished_at", \.finishedAt?.rfc3339Milliseconds, "When it ended; null while running.",
+                as: .nullable(.dateTime)),
+            .init("error", \.error, "The first failure, if any."),
+        ])
 }
 
 /// The answer to starting a job.
 public struct JobAcceptedReport: JSONReport {
     public let job: Job
 
-    public static let schema = ReportSchema<Self>("JobAccepted", "A job, started.", [
-        .init("job", \.job, "The job."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "JobAccepted", "A job, started.",
+        [
+            .init("job", \.job, "The job.")
+        ])
 }
 
 /// JobRegistry runs rewrap jobs in the background and keeps their progress, the most recent

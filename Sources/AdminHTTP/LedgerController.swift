@@ -20,7 +20,7 @@ struct LedgerController: Sendable {
             throw APIError.forbidden("actor \(principal.id) may only write its own entries")
         }
         let id = try await workspace.ledger.append(entry)
-        guard let stored = try await workspace.ledger.sealedEntry(id) else { throw APIError.internalError }
+        guard let stored = try await workspace.ledger.sealedEntry(id) else { throw APIError.generic }
         return JSONResponse.make(.created, EntryReport(stored.entry, payload: nil))
     }
 
@@ -29,7 +29,9 @@ struct LedgerController: Sendable {
         let text = try context.parameters.require("id")
         let id: EntryID
         do { id = try EntryID(text) } catch { throw APIError.invalid(error.message) }
-        guard let (entry, stored) = try await workspace.ledger.sealedEntry(id) else { throw APIError.notFound("entry \(id) does not exist") }
+        guard let (entry, stored) = try await workspace.ledger.sealedEntry(id) else {
+            throw APIError.notFound("entry \(id) does not exist")
+        }
         guard entry.actor == principal.id || principal.permissions.isAdmin else {
             throw APIError.forbidden("actor \(principal.id) may only read its own entries")
         }
@@ -39,7 +41,9 @@ struct LedgerController: Sendable {
     func list(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        let actor = try query["actor_id"].map { try Parse.actor(String($0)) } ?? (principal.permissions.isAdmin ? nil : principal.id)
+        let actor =
+            try query["actor_id"].map { try Parse.actor(String($0)) }
+            ?? (principal.permissions.isAdmin ? nil : principal.id)
         guard actor == principal.id || principal.permissions.isAdmin else {
             throw APIError.forbidden("actor \(principal.id) may only list its own entries")
         }

@@ -10,14 +10,26 @@ enum OpenAPIDocument {
     static var document: YAML {
         .map([
             ("openapi", .string("3.1.0")),
-            ("info", .map([("title", .string(AdminAPI.title)), ("version", .string(AdminAPI.version)), ("description", .string(AdminAPI.description))])),
+            (
+                "info",
+                .map([
+                    ("title", .string(AdminAPI.title)), ("version", .string(AdminAPI.version)),
+                    ("description", .string(AdminAPI.description)),
+                ])
+            ),
             ("servers", .list([.map([("url", .string("http://127.0.0.1:8080"))])])),
             ("security", .list([.map([("bearer", .list([]))])])),
             ("paths", .map(paths)),
-            ("components", .map([
-                ("securitySchemes", .map([("bearer", .map([("type", .string("http")), ("scheme", .string("bearer"))]))])),
-                ("schemas", .map(AdminAPI.schemas.keys.sorted().map { ($0, object(AdminAPI.schemas[$0]!)) })),
-            ])),
+            (
+                "components",
+                .map([
+                    (
+                        "securitySchemes",
+                        .map([("bearer", .map([("type", .string("http")), ("scheme", .string("bearer"))]))])
+                    ),
+                    ("schemas", .map(AdminAPI.schemas.keys.sorted().map { ($0, object(AdminAPI.schemas[$0]!)) })),
+                ])
+            ),
         ])
     }
 
@@ -36,38 +48,63 @@ enum OpenAPIDocument {
         var members: [(String, YAML)] = [("summary", .string(endpoint.summary))]
         if endpoint.access == .open { members.append(("security", .list([]))) }
         if !endpoint.parameters.isEmpty {
-            members.append(("parameters", .list(endpoint.parameters.map { parameter in
-                .map([
-                    ("name", .string(parameter.name)), ("in", .string(parameter.location.rawValue)),
-                    ("required", .bool(parameter.location == .path)), ("description", .string(parameter.summary)),
-                    ("schema", schema(parameter.type)),
-                ])
-            })))
+            members.append(
+                (
+                    "parameters",
+                    .list(
+                        endpoint.parameters.map { parameter in
+                            .map([
+                                ("name", .string(parameter.name)), ("in", .string(parameter.location.rawValue)),
+                                ("required", .bool(parameter.location == .path)),
+                                ("description", .string(parameter.summary)),
+                                ("schema", schema(parameter.type)),
+                            ])
+                        })
+                ))
         }
         if let request = endpoint.request {
-            members.append(("requestBody", .map([
-                ("required", .bool(request.properties.contains(where: \.required))),
-                ("content", .map([("application/json", .map([("schema", schema(.reference(request.name)))]))])),
-            ])))
+            members.append(
+                (
+                    "requestBody",
+                    .map([
+                        ("required", .bool(request.properties.contains(where: \.required))),
+                        ("content", .map([("application/json", .map([("schema", schema(.reference(request.name)))]))])),
+                    ])
+                ))
         }
-        members.append(("responses", .map(endpoint.replies.map { reply in
-            var response: [(String, YAML)] = [("description", .string(reply.summary))]
-            switch reply.body {
-            case .json(let type, _): response.append(("content", .map([("application/json", .map([("schema", schema(type))]))])))
-            case .text(let contentType): response.append(("content", .map([(contentType, .map([("schema", schema(.string))]))])))
-            }
-            return (String(reply.status), .map(response))
-        })))
+        members.append(
+            (
+                "responses",
+                .map(
+                    endpoint.replies.map { reply in
+                        var response: [(String, YAML)] = [("description", .string(reply.summary))]
+                        switch reply.body {
+                        case .json(let type, _):
+                            response.append(("content", .map([("application/json", .map([("schema", schema(type))]))])))
+                        case .text(let contentType):
+                            response.append(("content", .map([(contentType, .map([("schema", schema(.string))]))])))
+                        }
+                        return (String(reply.status), .map(response))
+                    })
+            ))
         return .map(members)
     }
 
     private static func object(_ object: ObjectDescription) -> YAML {
-        var members: [(String, YAML)] = [("type", .string("object")), ("description", .string(object.summary)), ("additionalProperties", .bool(false))]
+        var members: [(String, YAML)] = [
+            ("type", .string("object")), ("description", .string(object.summary)),
+            ("additionalProperties", .bool(false)),
+        ]
         let required = object.properties.filter(\.required).map(\.name)
         if !required.isEmpty { members.append(("required", .list(required.map(YAML.string)))) }
-        members.append(("properties", .map(object.properties.map { property in
-            (property.name, schema(property.type, description: property.summary))
-        })))
+        members.append(
+            (
+                "properties",
+                .map(
+                    object.properties.map { property in
+                        (property.name, schema(property.type, description: property.summary))
+                    })
+            ))
         return .map(members)
     }
 

@@ -58,7 +58,9 @@ indirect enum YAML {
 
     /// A key as is when it is a plain word, else quoted ("200", "/v1/…", "$ref").
     private static func key(_ text: String) -> String {
-        let plain = !text.isEmpty && text.utf8.allSatisfy { ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == UInt8(ascii: "_") }
+        let plain =
+            !text.isEmpty
+            && text.utf8.allSatisfy { ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == UInt8(ascii: "_") }
         return plain ? text : quoted(text)
     }
 

@@ -6,13 +6,18 @@ import Ledger
 extension ActorKeysCommand.Actor {
     struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Enroll an actor: with its own key at once (auto), or under the shared key until it opts in (opt-in)."
+            abstract:
+                "Enroll an actor: with its own key at once (auto), or under the shared key until it opts in (opt-in)."
         )
 
-        @Argument(help: ArgumentHelp("The actor id: 1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit.", valueName: "ID"))
+        @Argument(
+            help: ArgumentHelp(
+                "The actor id: 1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit.", valueName: "ID"))
         var id: String
 
-        @Option(name: .long, help: ArgumentHelp("auto: a key now; opt-in: the shared key until 'key create'.", valueName: "auto|opt-in"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("auto: a key now; opt-in: the shared key until 'key create'.", valueName: "auto|opt-in"))
         var keys: String = KeyPolicy.auto.rawValue
 
         @Flag(name: .customLong("admin"), help: "Grant is_admin.")
@@ -36,7 +41,10 @@ extension ActorKeysCommand.Actor {
             let administration = try await workspace.administration()
             let permissions = Permissions(isAdmin: isAdmin, canRotateEncryptionKey: canRotate, canShred: canShred)
             let enrollment: Enrollment
-            do { enrollment = try await administration.enroll(id, keys: KeyPolicy(rawValue: keys)!, permissions: permissions) } catch { throw CLIError(error) }
+            do {
+                enrollment = try await administration.enroll(
+                    id, keys: KeyPolicy(rawValue: keys)!, permissions: permissions)
+            } catch { throw CLIError(error) }
             if output.json {
                 try output.printJSON(ActorReport(enrollment.actor, keys: enrollment.key.map { [$0] } ?? []))
             } else if let key = enrollment.key, let files = enrollment.files {

@@ -1,10 +1,10 @@
 import ArgumentParser
 
 /// The `actorkeys` command: it only lists the verbs, each of which lives in its own file.
-struct ActorKeysCommand: AsyncParsableCommand {
+public struct ActorKeysCommand: AsyncParsableCommand {
     static let version = "0.1.0"
 
-    static let configuration = CommandConfiguration(
+    public static let configuration = CommandConfiguration(
         commandName: "actorkeys",
         abstract: "Per-actor age keys and envelope encryption for ledgers.",
         discussion: """
@@ -29,13 +29,16 @@ struct ActorKeysCommand: AsyncParsableCommand {
             Keygen.self, Encrypt.self, Decrypt.self, Admin.self,
         ]
     )
+
+    public init() {}
 }
 
-@main
-enum Entry {
-    static func main() async {
+/// Entry runs `actorkeys` with the process's arguments: what both executables' `main` does.
+public enum Entry {
+    public static func main() async {
         do {
-            var command = try ActorKeysCommand.parseAsRoot(GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst())))
+            var command = try ActorKeysCommand.parseAsRoot(
+                GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

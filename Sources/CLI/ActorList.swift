@@ -4,7 +4,8 @@ import Ledger
 
 extension ActorKeysCommand.Actor {
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List actors, their key policy, permissions and active key.")
+        static let configuration = CommandConfiguration(
+            abstract: "List actors, their key policy, permissions and active key.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -16,9 +17,14 @@ extension ActorKeysCommand.Actor {
                 if output.json { return try output.printJSON(list) }
                 if list.actors.isEmpty { print("no actors") }
                 for report in list.actors {
-                    let active = report.keys.first { $0.state == "active" }?.fingerprint ?? (report.shreddedAt != nil ? "shredded" : "shared key")
-                    let flags = [report.isAdmin ? "admin" : nil, report.canRotateEncryptionKey ? "can-rotate" : nil, report.canShred ? "can-shred" : nil]
-                        .compactMap { $0 }.joined(separator: ",")
+                    let active =
+                        report.keys.first { $0.state == "active" }?.fingerprint
+                        ?? (report.shreddedAt != nil ? "shredded" : "shared key")
+                    let flags = [
+                        report.isAdmin ? "admin" : nil, report.canRotateEncryptionKey ? "can-rotate" : nil,
+                        report.canShred ? "can-shred" : nil,
+                    ]
+                    .compactMap { $0 }.joined(separator: ",")
                     print("\(report.id)\t\(report.keyPolicy)\t\(active)\t\(flags.isEmpty ? "-" : flags)")
                 }
             } catch {

@@ -1,5 +1,5 @@
-import Admin
 import ActorKeys
+import Admin
 import ArgumentParser
 import Ledger
 
@@ -21,7 +21,9 @@ extension ActorKeysCommand.Actor {
                 if output.json { return try output.printJSON(report) }
                 print("actor:       \(report.id)")
                 print("keys:        \(report.keyPolicy)")
-                print("permissions: is_admin=\(report.isAdmin) can_rotate_encryption_key=\(report.canRotateEncryptionKey) can_shred=\(report.canShred)")
+                print(
+                    "permissions: is_admin=\(report.isAdmin) can_rotate_encryption_key=\(report.canRotateEncryptionKey) can_shred=\(report.canShred)"
+                )
                 print("created:     \(report.createdAt)")
                 if let shredded = report.shreddedAt { print("shredded:    \(shredded)") }
                 for key in report.keys {

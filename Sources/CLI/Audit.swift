@@ -15,30 +15,32 @@ extension ActorKeysCommand {
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List audit events, oldest first.")
 
-            @Option(name: .long, help: ArgumentHelp("Only events at or after this time (RFC 3339, UTC).", valueName: "T"))
+            @Option(
+                name: .long, help: ArgumentHelp("Only events at or after this time (RFC 3339, UTC).", valueName: "T"))
             var since: String?
 
-            @Option(name: .long, help: ArgumentHelp("Events after this sequence number.", valueName: "SEQ"))
-            var after: Int64 = 0
-
-            @Option(name: .long, help: ArgumentHelp("At most this many.", valueName: "N"))
-            var limit = 100
-
+            @OptionGroup var page: PageOptions
             @OptionGroup var workspace: WorkspaceOptions
             @OptionGroup var output: OutputOptions
 
             func validate() throws {
-                if let since, Timestamp(rfc3339: since) == nil { throw ValidationError("--since takes a UTC time like 2026-11-23T06:00:00Z.") }
-                guard (1...10_000).contains(limit) else { throw ValidationError("--limit is between 1 and 10000.") }
+                if let since, Timestamp(rfc3339: since) == nil {
+                    throw ValidationError("--since takes a UTC time like 2026-11-23T06:00:00Z.")
+                }
             }
 
             func run() async throws {
                 let administration = try await workspace.administration()
                 let events: [AuditRecord]
-                do { events = try await administration.auditEvents(after: after, since: since.flatMap(Timestamp.init(rfc3339:)), limit: limit) } catch { throw CLIError(error) }
-                if output.json { return try output.printJSON(AuditPageReport(events: events, limit: limit)) }
+                do {
+                    events = try await administration.auditEvents(
+                        after: page.after, since: since.flatMap(Timestamp.init(rfc3339:)), limit: page.limit)
+                } catch { throw CLIError(error) }
+                if output.json { return try output.printJSON(AuditPageReport(events: events, limit: page.limit)) }
                 for event in events {
-                    print("\(event.sequence)\t\(event.occurredAt.rfc3339Milliseconds)\t\(event.eventType)\t\(event.principal ?? "-")\t\(event.targetActor ?? "-")\t\(event.details)")
+                    print(
+                        "\(event.sequence)\t\(event.occurredAt.rfc3339Milliseconds)\t\(event.eventType)\t\(event.principal ?? "-")\t\(event.targetActor ?? "-")\t\(event.details)"
+                    )
                 }
             }
         }
@@ -58,7 +60,9 @@ extension ActorKeysCommand {
                 if output.json {
                     try output.printJSON(AuditVerificationReport(verification))
                 }
-                guard verification.isIntact else { throw CLIError(.failed, "audit trail broken: \(verification.problem ?? "")") }
+                guard verification.isIntact else {
+                    throw CLIError(.failed, "audit trail broken: \(verification.problem ?? "")")
+                }
                 if !output.json { print("audit trail intact: \(verification.events) events") }
             }
         }

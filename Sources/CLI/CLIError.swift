@@ -39,7 +39,9 @@ struct CLIError: Error {
             // validate() speaks in sentences; error lines, like age's, carry no final period.
             if message.hasSuffix(".") { message.removeLast() }
             let code = ActorKeysCommand.exitCode(for: error)
-            self.init(code == .validationFailure || code.rawValue == 64 ? .usage : .failed, message.isEmpty ? "\(error)" : message)
+            self.init(
+                code == .validationFailure || code.rawValue == 64 ? .usage : .failed,
+                message.isEmpty ? "\(error)" : message)
         }
     }
 }

@@ -6,7 +6,8 @@ import Glibc
 enum Console {
     /// One line, whatever the message holds: a layer below may write several (libpq does).
     static func error(_ message: String) {
-        let line = message.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
+        let line = message.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+            .joined(separator: " ")
         write("error: " + line.lowercasedFirst + "\n", to: 2)
     }
 

@@ -16,10 +16,15 @@ extension ActorKeysCommand {
                 """
         )
 
-        @Option(name: [.customShort("i"), .customLong("identity")], help: ArgumentHelp("Use the identities in this file (- for standard input). Repeatable.", valueName: "PATH"))
+        @Option(
+            name: [.customShort("i"), .customLong("identity")],
+            help: ArgumentHelp("Use the identities in this file (- for standard input). Repeatable.", valueName: "PATH")
+        )
         var identityFiles: [String] = []
 
-        @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write the plaintext to this file (- for standard output).", valueName: "OUTPUT"))
+        @Option(
+            name: [.customShort("o"), .customLong("output")],
+            help: ArgumentHelp("Write the plaintext to this file (- for standard output).", valueName: "OUTPUT"))
         var output: String?
 
         @Argument(help: ArgumentHelp("The file to decrypt (default: standard input).", valueName: "INPUT"))
@@ -33,10 +38,13 @@ extension ActorKeysCommand {
 
         func validate() throws {
             if passphrase {
-                throw ValidationError("-p/--passphrase can't be used with decrypt: passphrase-encrypted files are detected automatically.")
+                throw ValidationError(
+                    "-p/--passphrase can't be used with decrypt: passphrase-encrypted files are detected automatically."
+                )
             }
             if armor {
-                throw ValidationError("-a/--armor can't be used with decrypt: armored files are detected automatically.")
+                throw ValidationError(
+                    "-a/--armor can't be used with decrypt: armored files are detected automatically.")
             }
         }
 
@@ -45,7 +53,9 @@ extension ActorKeysCommand {
             if input == nil || input == "-" { try stdin.claim("input") }
             let guardIdentity = PassphraseGuard(prompting: identityFiles.isEmpty)
             var identities: [any Identity] = [guardIdentity]
-            for path in identityFiles { identities += try KeyArguments.identities(file: path, stdin: &stdin) as [any Identity] }
+            for path in identityFiles {
+                identities += try KeyArguments.identities(file: path, stdin: &stdin) as [any Identity]
+            }
 
             let inputFile = try InputFile(path: input)
             defer { inputFile.close() }
@@ -77,12 +87,16 @@ final class PassphraseGuard: Identity, @unchecked Sendable {
         let passphraseFile = stanzas.count == 1 && stanzas[0].type == "scrypt"
         guard prompting else {
             if passphraseFile {
-                explanation = CLIError(.usage, "file is passphrase-encrypted but identities were given with -i/--identity: remove them to be asked for the passphrase")
+                explanation = CLIError(
+                    .usage,
+                    "file is passphrase-encrypted but identities were given with -i/--identity: remove them to be asked for the passphrase"
+                )
             }
             return nil
         }
         guard passphraseFile else {
-            explanation = CLIError(.usage, "no identity given: use -i/--identity (the file is not passphrase-encrypted)")
+            explanation = CLIError(
+                .usage, "no identity given: use -i/--identity (the file is not passphrase-encrypted)")
             return nil
         }
         let passphrase: SecretBytes

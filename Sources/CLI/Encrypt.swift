@@ -14,22 +14,34 @@ extension ActorKeysCommand {
                 """
         )
 
-        @Option(name: [.customShort("r"), .customLong("recipient")], help: ArgumentHelp("Encrypt to this recipient (age1…). Repeatable.", valueName: "RECIPIENT"))
+        @Option(
+            name: [.customShort("r"), .customLong("recipient")],
+            help: ArgumentHelp("Encrypt to this recipient (age1…). Repeatable.", valueName: "RECIPIENT"))
         var recipients: [String] = []
 
-        @Option(name: [.customShort("R"), .customLong("recipients-file")], help: ArgumentHelp("Encrypt to the recipients listed in this file (- for standard input). Repeatable.", valueName: "PATH"))
+        @Option(
+            name: [.customShort("R"), .customLong("recipients-file")],
+            help: ArgumentHelp(
+                "Encrypt to the recipients listed in this file (- for standard input). Repeatable.", valueName: "PATH"))
         var recipientsFiles: [String] = []
 
-        @Option(name: [.customShort("i"), .customLong("identity")], help: ArgumentHelp("Encrypt to the recipients of the identities in this file. Repeatable.", valueName: "PATH"))
+        @Option(
+            name: [.customShort("i"), .customLong("identity")],
+            help: ArgumentHelp(
+                "Encrypt to the recipients of the identities in this file. Repeatable.", valueName: "PATH"))
         var identityFiles: [String] = []
 
-        @Flag(name: [.customShort("p"), .customLong("passphrase")], help: "Encrypt with a passphrase, asked on the terminal.")
+        @Flag(
+            name: [.customShort("p"), .customLong("passphrase")],
+            help: "Encrypt with a passphrase, asked on the terminal.")
         var passphrase = false
 
         @Flag(name: [.customShort("a"), .customLong("armor")], help: "Write PEM-armored (ASCII) output.")
         var armor = false
 
-        @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write the result to this file (- for standard output).", valueName: "OUTPUT"))
+        @Option(
+            name: [.customShort("o"), .customLong("output")],
+            help: ArgumentHelp("Write the result to this file (- for standard output).", valueName: "OUTPUT"))
         var output: String?
 
         @Argument(help: ArgumentHelp("The file to encrypt (default: standard input).", valueName: "INPUT"))
@@ -38,16 +50,19 @@ extension ActorKeysCommand {
         func validate() throws {
             let keyed = !recipients.isEmpty || !recipientsFiles.isEmpty || !identityFiles.isEmpty
             if passphrase && keyed {
-                throw ValidationError("-p/--passphrase can't be combined with -r/--recipient, -R/--recipients-file or -i/--identity.")
+                throw ValidationError(
+                    "-p/--passphrase can't be combined with -r/--recipient, -R/--recipients-file or -i/--identity.")
             }
             if !passphrase && !keyed {
-                throw ValidationError("Missing recipients: give -r/--recipient, -R/--recipients-file, -i/--identity or -p/--passphrase.")
+                throw ValidationError(
+                    "Missing recipients: give -r/--recipient, -R/--recipients-file, -i/--identity or -p/--passphrase.")
             }
         }
 
         func run() async throws {
             if output == nil && !armor && Console.isTerminal(1) {
-                throw CLIError(.usage, "refusing to output binary to the terminal: use -a/--armor, or force it with -o -")
+                throw CLIError(
+                    .usage, "refusing to output binary to the terminal: use -a/--armor, or force it with -o -")
             }
             var stdin = StandardInputUse()
             if input == nil || input == "-" { try stdin.claim("input") }
@@ -65,17 +80,24 @@ extension ActorKeysCommand {
             if passphrase { return [try ScryptRecipient(passphrase: try Self.askPassphrase())] }
             var keys = [any Recipient]()
             for text in recipients { keys.append(try KeyArguments.recipient(text)) }
-            for path in recipientsFiles { keys += try KeyArguments.recipients(file: path, stdin: &stdin) as [any Recipient] }
-            for path in identityFiles { keys += try KeyArguments.identities(file: path, stdin: &stdin).map { $0.recipient as any Recipient } }
+            for path in recipientsFiles {
+                keys += try KeyArguments.recipients(file: path, stdin: &stdin) as [any Recipient]
+            }
+            for path in identityFiles {
+                keys += try KeyArguments.identities(file: path, stdin: &stdin).map { $0.recipient as any Recipient }
+            }
             return keys
         }
 
         /// Asks twice; an empty first answer means a generated passphrase, shown on the terminal.
         static func askPassphrase() throws(CLIError) -> SecretBytes {
-            let first = try Terminal.readPassphrase(prompt: "Enter passphrase (leave empty to autogenerate a secure one):")
+            let first = try Terminal.readPassphrase(
+                prompt: "Enter passphrase (leave empty to autogenerate a secure one):")
             if first.count == 0 {
                 let generated = GeneratedPassphrase.make()
-                Terminal.show("actorkeys: using autogenerated passphrase \"\(generated.withUnsafeBytes { String(decoding: $0, as: UTF8.self) })\"")
+                Terminal.show(
+                    "actorkeys: using autogenerated passphrase \"\(generated.withUnsafeBytes { String(decoding: $0, as: UTF8.self) })\""
+                )
                 return generated
             }
             let confirmation = try Terminal.readPassphrase(prompt: "Confirm passphrase:")

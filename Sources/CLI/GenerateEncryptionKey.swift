@@ -28,7 +28,9 @@ extension ActorKeysCommand.Admin {
         @Flag(name: .long, help: "Replace an existing key of this name (never \"primary\").")
         var force = false
 
-        @Option(name: .customLong("keys-dir"), help: ArgumentHelp("The key store folder (default: <home>/keys).", valueName: "DIR"))
+        @Option(
+            name: .customLong("keys-dir"),
+            help: ArgumentHelp("The key store folder (default: <home>/keys).", valueName: "DIR"))
         var keysDirectory: String?
 
         @OptionGroup var homeOptions: HomeOptions
@@ -41,7 +43,8 @@ extension ActorKeysCommand.Admin {
             if outputOptions.json {
                 try outputOptions.printJSON(KeyFilesReport(key))
             } else {
-                print("""
+                print(
+                    """
                     owner:          \(key.owner == .shared ? "shared" : key.owner.actor!.rawValue)
                     name:           \(key.name)
                     identity file:  \(key.identityPath)

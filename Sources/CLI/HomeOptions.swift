@@ -6,13 +6,18 @@ import Registry
 
 /// HomeOptions are the options shared by the commands that work in an actorkeys home folder.
 struct HomeOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The actorkeys home folder (default: $ACTORKEYS_HOME, else ./.actorkeys).", valueName: "DIR"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The actorkeys home folder (default: $ACTORKEYS_HOME, else ./.actorkeys).", valueName: "DIR")
+    )
     var home: String?
 
     /// The home folder: `--home`, else `$ACTORKEYS_HOME`, else `./.actorkeys`.
     var homeDirectory: String {
         if let home { return home }
-        if let environment = ProcessInfo.processInfo.environment["ACTORKEYS_HOME"], !environment.isEmpty { return environment }
+        if let environment = ProcessInfo.processInfo.environment["ACTORKEYS_HOME"], !environment.isEmpty {
+            return environment
+        }
         return "./.actorkeys"
     }
 
@@ -25,12 +30,17 @@ struct HomeOptions: ParsableArguments {
 struct WorkspaceOptions: ParsableArguments {
     @OptionGroup var homeOptions: HomeOptions
 
-    @Option(name: .long, help: ArgumentHelp("postgres://… or sqlite:PATH (default: $ACTORKEYS_DATABASE_URL, else SQLite in the home folder).", valueName: "URL"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "postgres://… or sqlite:PATH (default: $ACTORKEYS_DATABASE_URL, else SQLite in the home folder).",
+            valueName: "URL"))
     var database: String?
 
     /// `--database`, else `$ACTORKEYS_DATABASE_URL`, else nil (SQLite in the home folder).
     func databaseURL() throws(CLIError) -> DatabaseURL? {
-        let text = database ?? ProcessInfo.processInfo.environment["ACTORKEYS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let text =
+            database ?? ProcessInfo.processInfo.environment["ACTORKEYS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         guard let text else { return nil }
         do { return try DatabaseURL(text) } catch { throw CLIError(.usage, error.message) }
     }
@@ -40,7 +50,8 @@ struct WorkspaceOptions: ParsableArguments {
         let database = try databaseURL()
         let policy = try Self.dataKeyPolicy()
         do {
-            return try await Workspace.open(home: homeOptions.homeDirectory, database: database, create: create, policy: policy)
+            return try await Workspace.open(
+                home: homeOptions.homeDirectory, database: database, create: create, policy: policy)
         } catch {
             throw CLIError(error)
         }
@@ -52,11 +63,15 @@ struct WorkspaceOptions: ParsableArguments {
         var policy = DataKeyPolicy.default
         let environment = ProcessInfo.processInfo.environment
         if let text = environment["ACTORKEYS_DATA_KEY_MAX_RECORDS"] {
-            guard let value = Int(text), value > 0 else { throw CLIError(.usage, "ACTORKEYS_DATA_KEY_MAX_RECORDS must be a positive number") }
+            guard let value = Int(text), value > 0 else {
+                throw CLIError(.usage, "ACTORKEYS_DATA_KEY_MAX_RECORDS must be a positive number")
+            }
             policy.maxRecords = value
         }
         if let text = environment["ACTORKEYS_DATA_KEY_MAX_AGE"] {
-            guard let value = Int(text), value > 0 else { throw CLIError(.usage, "ACTORKEYS_DATA_KEY_MAX_AGE must be a positive number of seconds") }
+            guard let value = Int(text), value > 0 else {
+                throw CLIError(.usage, "ACTORKEYS_DATA_KEY_MAX_AGE must be a positive number of seconds")
+            }
             policy.maxAge = .seconds(value)
         }
         return policy
@@ -64,7 +79,8 @@ struct WorkspaceOptions: ParsableArguments {
 
     /// The key administration, acting as the local user.
     func administration(create: Bool = false) async throws(CLIError) -> KeyAdministration {
-        try await open(create: create).administration(as: .commandLine(user: ProcessInfo.processInfo.environment["USER"] ?? "unknown"))
+        try await open(create: create).administration(
+            as: .commandLine(user: ProcessInfo.processInfo.environment["USER"] ?? "unknown"))
     }
 }
 
@@ -77,5 +93,19 @@ struct OutputOptions: ParsableArguments {
     /// with for the same report.
     func printJSON(_ report: some JSONReport) throws {
         print(String(decoding: report.jsonBytes, as: UTF8.self))
+    }
+}
+
+/// PageOptions are `--after` and `--limit`, for the commands that page through a list as the
+/// API's list routes do.
+struct PageOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Only items after this sequence number.", valueName: "SEQ"))
+    var after: Int64 = 0
+
+    @Option(name: .long, help: ArgumentHelp("At most this many.", valueName: "N"))
+    var limit = 100
+
+    func validate() throws {
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit is between 1 and 10000.") }
     }
 }

@@ -28,7 +28,8 @@ extension ActorKeysCommand {
             if output.json {
                 try output.printJSON(InitializationReport(result))
             } else {
-                print("""
+                print(
+                    """
                     initialized \(result.home)
                     database:        \(result.database)
                     shared key:      \(result.sharedKey.fingerprint) (\(result.sharedKeyFiles.identityPath))

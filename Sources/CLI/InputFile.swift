@@ -1,7 +1,8 @@
+import Envelope
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Envelope
 
 /// InputFile opens the command's input: a path, or standard input for `-` or no path.
 struct InputFile {
@@ -17,7 +18,8 @@ struct InputFile {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
-            throw CLIError(code == ENOENT ? .notFound : .failed, "cannot open input file \"\(path)\": \(describeErrno(code))")
+            throw CLIError(
+                code == ENOENT ? .notFound : .failed, "cannot open input file \"\(path)\": \(describeErrno(code))")
         }
         source = FileDescriptorSource(descriptor: descriptor, name: path)
         isStandardInput = false

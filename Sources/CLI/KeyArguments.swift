@@ -27,12 +27,15 @@ enum KeyArguments {
         do {
             if path == "-" {
                 try stdin.claim("recipients file")
-                let contents = try FilePath.readSecret(descriptor: 0, name: "standard input", limit: RecipientsFile.sizeLimit)
+                let contents = try FilePath.readSecret(
+                    descriptor: 0, name: "standard input", limit: RecipientsFile.sizeLimit)
                 return try contents.withUnsafeBytes { bytes throws(ActorKeysError) in try RecipientsFile.parse(bytes) }
             }
             return try RecipientsFile.read(path: path)
         } catch let error as ActorKeysError {
-            throw CLIError(error.code == .notFound ? .notFound : .failed, "recipients file \"\(path)\": \(error.message.replacingPrefix(path + ": "))")
+            throw CLIError(
+                error.code == .notFound ? .notFound : .failed,
+                "recipients file \"\(path)\": \(error.message.replacingPrefix(path + ": "))")
         } catch {
             throw CLIError(error)
         }
@@ -49,13 +52,17 @@ enum KeyArguments {
             } else {
                 contents = try FilePath.readSecret(path, limit: IdentityFile.sizeLimit)
             }
-            let encrypted = contents.withUnsafeBytes { $0.starts(with: "age-encryption.org/".utf8) || $0.starts(with: "-----BEGIN AGE".utf8) }
+            let encrypted = contents.withUnsafeBytes {
+                $0.starts(with: "age-encryption.org/".utf8) || $0.starts(with: "-----BEGIN AGE".utf8)
+            }
             guard encrypted else {
                 return try contents.withUnsafeBytes { bytes throws(ActorKeysError) in try IdentityFile.parse(bytes) }
             }
             return try decryptIdentityFile(contents, name: path)
         } catch let error as ActorKeysError {
-            throw CLIError(error.code == .notFound ? .notFound : .failed, "identity file \"\(path)\": \(error.message.replacingPrefix(path + ": "))")
+            throw CLIError(
+                error.code == .notFound ? .notFound : .failed,
+                "identity file \"\(path)\": \(error.message.replacingPrefix(path + ": "))")
         } catch {
             throw CLIError(error)
         }

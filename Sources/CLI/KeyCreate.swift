@@ -5,17 +5,17 @@ import ArgumentParser
 extension ActorKeysCommand.Key {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Opt in: give an enrolled actor its own key. New rows use it; 'ledger migrate' moves its shared-key rows."
+            abstract:
+                "Opt in: give an enrolled actor its own key. New rows use it; 'ledger migrate' moves its shared-key rows."
         )
 
-        @Option(name: .long, help: ArgumentHelp("The actor.", valueName: "ID"))
-        var actor: String
+        @OptionGroup var actor: ActorOption
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let id = try ActorID.parse(actor)
+            let id = try actor.id()
             let administration = try await workspace.administration()
             let created: KeyCreation
             do { created = try await administration.createKey(for: id) } catch { throw CLIError(error) }

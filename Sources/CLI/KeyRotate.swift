@@ -28,11 +28,15 @@ extension ActorKeysCommand.Key {
             let owner = try Owner.from(actor: actor)
             let administration = try await workspace.administration()
             let rotation: Rotation
-            do { rotation = try await administration.rotate(owner, name: name, force: force) } catch { throw CLIError(error) }
+            do { rotation = try await administration.rotate(owner, name: name, force: force) } catch {
+                throw CLIError(error)
+            }
             if output.json {
                 try output.printJSON(RotationReport(rotation))
             } else {
-                print("rotated \(owner.label): \(rotation.previous.fingerprint) -> \(rotation.version.fingerprint) (v\(rotation.version.version), \(rotation.files.identityPath))")
+                print(
+                    "rotated \(owner.label): \(rotation.previous.fingerprint) -> \(rotation.version.fingerprint) (v\(rotation.version.version), \(rotation.files.identityPath))"
+                )
                 print(rotation.nextStep)
             }
         }

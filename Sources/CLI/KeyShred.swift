@@ -6,11 +6,11 @@ extension ActorKeysCommand.Key {
     struct Shred: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Erase every version of an actor's key: its rows can never be read again.",
-            discussion: "Key files, cached keys and wrapped data keys are erased; the rows stay and read back as shredded."
+            discussion:
+                "Key files, cached keys and wrapped data keys are erased; the rows stay and read back as shredded."
         )
 
-        @Option(name: .long, help: ArgumentHelp("The actor.", valueName: "ID"))
-        var actor: String
+        @OptionGroup var actor: ActorOption
 
         @Flag(name: .long, help: "Confirm: this cannot be undone.")
         var yes = false
@@ -23,7 +23,7 @@ extension ActorKeysCommand.Key {
         }
 
         func run() async throws {
-            let id = try ActorID.parse(actor)
+            let id = try actor.id()
             let administration = try await workspace.administration()
             let shredding: Shredding
             do { shredding = try await administration.shred(id, confirmed: yes) } catch { throw CLIError(error) }
@@ -31,7 +31,9 @@ extension ActorKeysCommand.Key {
             if output.json {
                 try output.printJSON(ShredReport(shredding))
             } else {
-                print("shredded \(id): \(outcome.versionsDestroyed.count) key version(s) and \(outcome.dataKeysErased) data key(s) erased; \(outcome.rowsUnreadable) row(s) can never be read again")
+                print(
+                    "shredded \(id): \(outcome.versionsDestroyed.count) key version(s) and \(outcome.dataKeysErased) data key(s) erased; \(outcome.rowsUnreadable) row(s) can never be read again"
+                )
                 if outcome.rowsUnderSharedKey > 0 {
                     print("note: \(outcome.rowsUnderSharedKey) row(s) \(id) wrote under the shared key stay readable")
                 }

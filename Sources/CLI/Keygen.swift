@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ActorKeys
 import ArgumentParser
 import Envelope
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension ActorKeysCommand {
     /// `actorkeys keygen`: age-keygen, output for output.
@@ -18,13 +19,17 @@ extension ActorKeysCommand {
                 """
         )
 
-        @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write to this file instead of standard output. It must not exist.", valueName: "OUTPUT"))
+        @Option(
+            name: [.customShort("o"), .customLong("output")],
+            help: ArgumentHelp("Write to this file instead of standard output. It must not exist.", valueName: "OUTPUT")
+        )
         var output: String?
 
         @Flag(name: .customShort("y"), help: "Convert identities to recipients instead of generating a key.")
         var convert = false
 
-        @Argument(help: ArgumentHelp("With -y: the identity file to read (default: standard input).", valueName: "INPUT"))
+        @Argument(
+            help: ArgumentHelp("With -y: the identity file to read (default: standard input).", valueName: "INPUT"))
         var input: String?
 
         func validate() throws {

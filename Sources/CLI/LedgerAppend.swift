@@ -8,7 +8,8 @@ extension ActorKeysCommand.Ledger {
     struct Append: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Append an entry; the payload comes from standard input (or --file). Prints the entry id.",
-            discussion: "Sealed under the actor's own key when it has one, else under the shared key; --plaintext stores it as is."
+            discussion:
+                "Sealed under the actor's own key when it has one, else under the shared key; --plaintext stores it as is."
         )
 
         @Option(name: .long, help: ArgumentHelp("The writing actor.", valueName: "ID"))
@@ -29,13 +30,16 @@ extension ActorKeysCommand.Ledger {
         func run() async throws {
             let id = try ActorID.parse(actor)
             let payload = try readPayload(file)
-            let format: PayloadFormat = String(validating: payload, as: UTF8.self) != nil && !payload.contains(0) ? .text : .binary
+            let format: PayloadFormat =
+                String(validating: payload, as: UTF8.self) != nil && !payload.contains(0) ? .text : .binary
             let ledger = try await workspace.open().ledger
             do {
                 let entry = try NewEntry(actor: id, kind: kind, payload: payload, format: format, encrypt: !plaintext)
                 let entryID = try await ledger.append(entry)
                 guard output.json else { return print(entryID) }
-                guard let stored = try await ledger.sealedEntry(entryID) else { throw CLIError(.failed, "entry \(entryID) was appended but cannot be read back") }
+                guard let stored = try await ledger.sealedEntry(entryID) else {
+                    throw CLIError(.failed, "entry \(entryID) was appended but cannot be read back")
+                }
                 try output.printJSON(EntryReport(stored.entry, payload: nil))
             } catch let error as LedgerError {
                 throw CLIError(error)
@@ -62,7 +66,9 @@ func readPayload(_ path: String?) throws(CLIError) -> [UInt8] {
         guard sink.bytes.count + count <= NewEntry.maxPayload else {
             throw CLIError(.failed, "the payload is larger than \(NewEntry.maxPayload) bytes")
         }
-        do { try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) } } catch { throw CLIError(error) }
+        do { try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) } } catch {
+            throw CLIError(error)
+        }
     }
     return sink.bytes
 }

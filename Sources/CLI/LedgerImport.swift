@@ -6,7 +6,8 @@ import Ledger
 extension ActorKeysCommand.Ledger {
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Append JSON Lines {\"actor_id\", \"kind\", \"payload\" or \"payload_base64\", \"encrypt\"} in batched transactions.",
+            abstract:
+                "Append JSON Lines {\"actor_id\", \"kind\", \"payload\" or \"payload_base64\", \"encrypt\"} in batched transactions.",
             discussion: """
                 Reads standard input (or --file). Every line is checked before anything is written; an \
                 invalid line stops the import with its line number and nothing is appended. Prints how \
@@ -24,7 +25,9 @@ extension ActorKeysCommand.Ledger {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size is between 1 and 10000.") }
+            guard (1...10_000).contains(batchSize) else {
+                throw ValidationError("--batch-size is between 1 and 10000.")
+            }
         }
 
         func run() async throws {
@@ -35,18 +38,26 @@ extension ActorKeysCommand.Ledger {
             while start < entries.count {
                 let batch = Array(entries[start..<min(start + batchSize, entries.count)])
                 do { appended += try await ledger.append(batch).count } catch {
-                    throw CLIError(.failed, "\(error.message) (\(appended) of \(entries.count) entries were appended, in whole batches)")
+                    throw CLIError(
+                        .failed,
+                        "\(error.message) (\(appended) of \(entries.count) entries were appended, in whole batches)")
                 }
                 start += batch.count
             }
-            if output.json { try output.printJSON(ImportReport(appended: appended)) } else { print("appended \(appended) entries") }
+            if output.json {
+                try output.printJSON(ImportReport(appended: appended))
+            } else {
+                print("appended \(appended) entries")
+            }
         }
 
         /// Every line decoded as the API decodes a `POST /v1/ledger/entries` body (strictly: no
         /// unknown or repeated field, no null), with `actor_id` required.
         private func parse(_ bytes: [UInt8]) throws(CLIError) -> [NewEntry] {
             var entries: [NewEntry] = []
-            for (index, raw) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            for (index, raw) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                .enumerated()
+            {
                 let line = raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 do {
@@ -66,7 +77,9 @@ extension ActorKeysCommand.Ledger {
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             while true {
                 let count: Int
-                do { count = try buffer.withUnsafeMutableBytes { raw in try source.read(into: raw) } } catch { throw CLIError(error) }
+                do { count = try buffer.withUnsafeMutableBytes { raw in try source.read(into: raw) } } catch {
+                    throw CLIError(error)
+                }
                 if count == 0 { return bytes }
                 bytes += buffer[0..<count]
             }

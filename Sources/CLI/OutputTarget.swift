@@ -1,8 +1,9 @@
+import ActorKeys
+import Envelope
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import ActorKeys
-import Envelope
 
 /// OutputTarget is where a command writes its result: standard output, or a file that appears
 /// only when the command succeeds.
@@ -29,7 +30,9 @@ final class OutputTarget: ByteSink {
         var status = stat()
         if stat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG, (status.st_mode & S_IFMT) != S_IFDIR {
             let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw CLIError(.failed, "cannot open output \"\(path)\": \(describeErrno(errno))") }
+            guard descriptor >= 0 else {
+                throw CLIError(.failed, "cannot open output \"\(path)\": \(describeErrno(errno))")
+            }
             stream = FileDescriptorSink(descriptor: descriptor, name: path)
             ownsStream = true
             file = nil
@@ -47,7 +50,9 @@ final class OutputTarget: ByteSink {
 
     private static func resolvingSymlink(_ path: String) -> String {
         var status = stat()
-        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) else { return path }
+        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) else {
+            return path
+        }
         defer { free(resolved) }
         return String(cString: resolved)
     }

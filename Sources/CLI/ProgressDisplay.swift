@@ -1,8 +1,9 @@
+import Admin
+import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Admin
-import Dispatch
 
 /// ProgressDisplay runs a long job with progress on the terminal (one line on stderr, redrawn,
 /// only when stderr is a terminal), stops it cleanly on the first Ctrl-C (a second one exits at
@@ -15,7 +16,9 @@ enum ProgressDisplay {
         let control = OperationControl { summary in
             guard terminal else { return }
             let total = summary.total.map { "/\($0)" } ?? ""
-            Console.write("\r\(title): \(summary.done + summary.failed + summary.skipped)\(total) (\(summary.done) done, \(summary.failed) failed, \(summary.skipped) skipped)\u{1B}[K", to: 2)
+            Console.write(
+                "\r\(title): \(summary.done + summary.failed + summary.skipped)\(total) (\(summary.done) done, \(summary.failed) failed, \(summary.skipped) skipped)\u{1B}[K",
+                to: 2)
         }
         let interrupts = InterruptWatch { control.stop() }
         defer { interrupts.cancel() }
@@ -33,8 +36,12 @@ enum ProgressDisplay {
             print("\(title): \(summary.done) done, \(summary.failed) failed, \(summary.skipped) skipped")
             for failure in summary.failures { print("  failed: \(failure)") }
         }
-        if summary.interrupted { throw CLIError(.failed, "\(title) interrupted: nothing is half-done; run the same command again to resume") }
-        if summary.failed > 0 { throw CLIError(.failed, "\(title): \(summary.failed) item\(summary.failed == 1 ? "" : "s") failed") }
+        if summary.interrupted {
+            throw CLIError(.failed, "\(title) interrupted: nothing is half-done; run the same command again to resume")
+        }
+        if summary.failed > 0 {
+            throw CLIError(.failed, "\(title): \(summary.failed) item\(summary.failed == 1 ? "" : "s") failed")
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 import Admin
-import AdminHTTP
 import ArgumentParser
-import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension ActorKeysCommand {
     /// `actorkeys serve`: the admin HTTP API.
@@ -11,7 +13,9 @@ extension ActorKeysCommand {
             discussion: """
                 Rotations made here, from the CLI or by another server are picked up within a second, \
                 without a restart. SIGINT or SIGTERM stops it gracefully. The API is described at \
-                GET /openapi.yaml; health at /healthz, Prometheus metrics at /metrics.
+                GET /openapi.yaml; health at /healthz, Prometheus metrics at /metrics. The server is \
+                the actorkeys-server program installed beside actorkeys, which this command runs, so \
+                that the other commands start without an HTTP stack.
                 """
         )
 
@@ -28,13 +32,45 @@ extension ActorKeysCommand {
         }
 
         func run() async throws {
+            guard let server = Server.run else { try Server.executeServerProgram() }
             let opened = try await workspace.open()
-            let application = AdminServer.buildApplication(workspace: opened, configuration: ServerConfiguration(host: host, port: port), logger: Logger(label: "actorkeys"))
-            do {
-                try await application.runService()
-            } catch {
-                throw CLIError(.failed, "the server stopped: \(error)")
-            }
+            try await server(Server.Settings(workspace: opened, host: host, port: port))
         }
+    }
+}
+
+/// Server is how `serve` reaches the HTTP server, which this module does not link: the
+/// `actorkeys-server` program sets `run` before it parses its arguments; `actorkeys` has none
+/// and runs that program instead, with its own arguments.
+public enum Server {
+    public struct Settings: Sendable {
+        public let workspace: Workspace
+        public let host: String
+        public let port: Int
+    }
+
+    /// Runs the server until it stops; set once, at the start of `actorkeys-server`.
+    nonisolated(unsafe) public static var run: (@Sendable (Settings) async throws -> Void)?
+
+    static let programName = "actorkeys-server"
+
+    /// Replaces this process with `actorkeys-server` from the folder of this executable, with
+    /// the same arguments (so the same parsing, and the same errors).
+    static func executeServerProgram() throws(CLIError) -> Never {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { throw CLIError(.failed, "cannot find this program's own path to start \(programName)") }
+        let own = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let path = String(own[..<(own.lastIndex(of: "/") ?? own.startIndex)]) + "/" + programName
+        guard access(path, X_OK) == 0 else {
+            throw CLIError(
+                .failed,
+                "actorkeys serve runs \(programName), which is not beside actorkeys at \(path): install both programs")
+        }
+        let arguments = [path] + CommandLine.arguments.dropFirst()
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        execv(path, &argv)
+        let reason = String(cString: strerror(errno))
+        throw CLIError(.failed, "cannot start \(path): \(reason)")
     }
 }

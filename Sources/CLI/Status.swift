@@ -20,11 +20,16 @@ extension ActorKeysCommand {
             for owner in status.owners {
                 print("\(owner.owner.label)\(owner.shredded ? " (shredded)" : "")")
                 for version in owner.versions {
-                    print("  key v\(version.version)  \(version.fingerprint)  \(version.state.rawValue)  \(version.name)")
+                    print(
+                        "  key v\(version.version)  \(version.fingerprint)  \(version.state.rawValue)  \(version.name)")
                 }
-                let keys = [DataKeyState.sealing, .closed, .replacing, .erased].compactMap { state in owner.dataKeys[state].map { "\($0) \(state.rawValue)" } }
+                let keys = [DataKeyState.sealing, .closed, .replacing, .erased].compactMap { state in
+                    owner.dataKeys[state].map { "\($0) \(state.rawValue)" }
+                }
                 print("  data keys: \(keys.isEmpty ? "none" : keys.joined(separator: ", "))")
-                print("  rows: \(owner.rows) (\(owner.rowsUnderActiveVersion) under the active version, \(owner.rowsOnOlderVersionsOnly) on older versions only, \(owner.rowsUnreadable) unreadable)")
+                print(
+                    "  rows: \(owner.rows) (\(owner.rowsUnderActiveVersion) under the active version, \(owner.rowsOnOlderVersionsOnly) on older versions only, \(owner.rowsUnreadable) unreadable)"
+                )
             }
             print("plaintext rows: \(status.plaintextRows)")
             print("shared-key rows awaiting migration: \(status.sharedRowsAwaitingMigration)")

@@ -1,7 +1,8 @@
+import ActorKeys
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import ActorKeys
 
 /// Terminal reads passphrases from the controlling terminal with echo off, as age does: from
 /// /dev/tty, or from standard input when that is a terminal. Without a terminal there is no
@@ -14,7 +15,8 @@ enum Terminal {
         var opened = true
         if descriptor < 0 {
             guard isatty(0) == 1 else {
-                throw CLIError(.failed, "cannot read a passphrase: standard input is not a terminal and /dev/tty is not available")
+                throw CLIError(
+                    .failed, "cannot read a passphrase: standard input is not a terminal and /dev/tty is not available")
             }
             descriptor = 0
             opened = false
@@ -50,7 +52,9 @@ enum Terminal {
             let count = read(descriptor, &byte, 1)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 || byte == UInt8(ascii: "\n") { break }
-            guard length < maxPassphraseLength else { throw CLIError(.failed, "passphrase longer than \(maxPassphraseLength) bytes") }
+            guard length < maxPassphraseLength else {
+                throw CLIError(.failed, "passphrase longer than \(maxPassphraseLength) bytes")
+            }
             buffer[length] = byte
             length += 1
         }

@@ -17,14 +17,13 @@ extension ActorKeysCommand {
                 abstract: "Make a bearer token for an actor. It is printed once; only its hash is stored."
             )
 
-            @Option(name: .long, help: ArgumentHelp("The actor the token acts as.", valueName: "ID"))
-            var actor: String
+            @OptionGroup var actor: ActorOption
 
             @OptionGroup var workspace: WorkspaceOptions
             @OptionGroup var output: OutputOptions
 
             func run() async throws {
-                let id = try ActorID.parse(actor)
+                let id = try actor.id()
                 let administration = try await workspace.administration()
                 let token: CreatedToken
                 do { token = try await administration.createToken(for: id) } catch { throw CLIError(error) }
@@ -38,16 +37,16 @@ extension ActorKeysCommand {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List an actor's tokens: ids and dates, never the tokens.")
+            static let configuration = CommandConfiguration(
+                abstract: "List an actor's tokens: ids and dates, never the tokens.")
 
-            @Option(name: .long, help: ArgumentHelp("The actor.", valueName: "ID"))
-            var actor: String
+            @OptionGroup var actor: ActorOption
 
             @OptionGroup var workspace: WorkspaceOptions
             @OptionGroup var output: OutputOptions
 
             func run() async throws {
-                let id = try ActorID.parse(actor)
+                let id = try actor.id()
                 let administration = try await workspace.administration()
                 let tokens: [APIToken]
                 do { tokens = try await administration.tokens(of: id) } catch { throw CLIError(error) }
@@ -55,7 +54,9 @@ extension ActorKeysCommand {
                     return try output.printJSON(TokenListReport(tokens))
                 }
                 for token in tokens {
-                    print("\(token.id)\t\(token.createdAt.rfc3339)\t\(token.revokedAt.map { "revoked " + $0.rfc3339 } ?? "live")")
+                    print(
+                        "\(token.id)\t\(token.createdAt.rfc3339)\t\(token.revokedAt.map { "revoked " + $0.rfc3339 } ?? "live")"
+                    )
                 }
             }
         }
@@ -63,7 +64,9 @@ extension ActorKeysCommand {
         struct Revoke: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Revoke a token by id: it stops working at once.")
 
-            @Argument(help: ArgumentHelp("The token id (tok_…), as token create and token list show it.", valueName: "TOKEN_ID"))
+            @Argument(
+                help: ArgumentHelp(
+                    "The token id (tok_…), as token create and token list show it.", valueName: "TOKEN_ID"))
             var id: String
 
             @OptionGroup var workspace: WorkspaceOptions

@@ -52,15 +52,20 @@ public enum Age {
     }
 
     /// Encrypts bytes in memory.
-    public static func encrypt(_ plaintext: [UInt8], to recipients: [any Recipient], format: Format = .binary) throws(EnvelopeError) -> [UInt8] {
+    public static func encrypt(
+        _ plaintext: [UInt8], to recipients: [any Recipient], format: Format = .binary
+    ) throws(EnvelopeError) -> [UInt8] {
         var source = BytesSource(plaintext)
-        var sink = BytesSink(reservingCapacity: encryptedSizeEstimate(plaintext.count, recipients: recipients.count, format: format))
+        var sink = BytesSink(
+            reservingCapacity: encryptedSizeEstimate(plaintext.count, recipients: recipients.count, format: format))
         try encrypt(from: &source, to: &sink, recipients: recipients, format: format)
         return sink.bytes
     }
 
     /// Decrypts bytes in memory.
-    public static func decrypt(_ ciphertext: [UInt8], with identities: [any Identity], format: Format = .detect) throws(EnvelopeError) -> [UInt8] {
+    public static func decrypt(
+        _ ciphertext: [UInt8], with identities: [any Identity], format: Format = .detect
+    ) throws(EnvelopeError) -> [UInt8] {
         var source = BytesSource(ciphertext)
         var sink = BytesSink(reservingCapacity: ciphertext.count)
         try decrypt(from: &source, to: &sink, identities: identities, format: format)
@@ -79,7 +84,9 @@ public enum Age {
 
     /// Reads the stanzas of a file's header without decrypting anything, to learn how it was
     /// encrypted (for example, whether it needs a passphrase).
-    public static func stanzas<Source: ByteSource>(of source: inout Source, format: Format = .detect) throws(EnvelopeError) -> [Stanza] {
+    public static func stanzas<Source: ByteSource>(
+        of source: inout Source, format: Format = .detect
+    ) throws(EnvelopeError) -> [Stanza] {
         var buffered = BufferedSource(source)
         if try isArmored(&buffered, format: format) {
             var armored = BufferedSource(ArmorReader(buffered))
@@ -126,16 +133,21 @@ public enum Age {
         try Stream.decrypt(from: &source, to: &sink, key: Stream.payloadKey(fileKey: fileKey, nonce: nonce))
     }
 
-    private static func unwrap(_ stanzas: [Stanza], with identities: [any Identity]) throws(EnvelopeError) -> SecretBytes {
+    private static func unwrap(
+        _ stanzas: [Stanza], with identities: [any Identity]
+    ) throws(EnvelopeError) -> SecretBytes {
         for identity in identities {
             guard let fileKey = try identity.unwrap(stanzas: stanzas) else { continue }
             return fileKey
         }
         let passphrase = stanzas.count == 1 && stanzas[0].type == ScryptStanza.type
-        throw EnvelopeError(.noIdentityMatched, passphrase ? "incorrect passphrase" : "no identity matched any of the recipients")
+        throw EnvelopeError(
+            .noIdentityMatched, passphrase ? "incorrect passphrase" : "no identity matched any of the recipients")
     }
 
-    private static func isArmored<Base>(_ source: inout BufferedSource<Base>, format: Format) throws(EnvelopeError) -> Bool {
+    private static func isArmored<Base>(
+        _ source: inout BufferedSource<Base>, format: Format
+    ) throws(EnvelopeError) -> Bool {
         switch format {
         case .armored: return true
         case .binary: return false

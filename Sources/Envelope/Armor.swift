@@ -8,7 +8,8 @@ enum Armor {
     static let bytesPerLine = 48
 
     static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+            || byte == UInt8(ascii: "\r")
     }
 
     static func malformed(_ reason: String) -> EnvelopeError {
@@ -86,7 +87,9 @@ struct ArmorReader<Base: ByteSource>: ByteSource {
             try advance()
         }
         let count = min(buffer.count, decoded.count - decodedOffset)
-        decoded.withUnsafeBytes { raw in buffer.baseAddress!.copyMemory(from: raw.baseAddress! + decodedOffset, byteCount: count) }
+        decoded.withUnsafeBytes { raw in
+            buffer.baseAddress!.copyMemory(from: raw.baseAddress! + decodedOffset, byteCount: count)
+        }
         decodedOffset += count
         return count
     }
@@ -114,14 +117,16 @@ struct ArmorReader<Base: ByteSource>: ByteSource {
             throw Armor.malformed(state == .lines ? "missing END line" : "data after the final line")
         }
         guard !line.bytes.isEmpty, line.bytes.count <= Armor.columns,
-              Base64.decodePadded(line.bytes, into: &decoded)
+            Base64.decodePadded(line.bytes, into: &decoded)
         else { throw Armor.malformed("invalid line") }
         if line.bytes.count < Armor.columns || line.bytes.last == UInt8(ascii: "=") { state = .expectingEnd }
     }
 
     /// Reads a line, dropping one CR before its LF.
     private mutating func nextLine() throws(EnvelopeError) -> (bytes: [UInt8], terminated: Bool)? {
-        guard var line = try source.readLine(limit: Armor.columns + 2, tooLong: Armor.malformed("line too long")) else { return nil }
+        guard var line = try source.readLine(limit: Armor.columns + 2, tooLong: Armor.malformed("line too long")) else {
+            return nil
+        }
         if line.terminated, line.bytes.last == UInt8(ascii: "\r") { line.bytes.removeLast() }
         return line
     }

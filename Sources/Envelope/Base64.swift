@@ -111,6 +111,9 @@ extension Base64 {
     /// base64url without padding (RFC 4648 §5), as API tokens use it.
     public static func encodeURL(_ bytes: [UInt8]) -> String {
         let standard = bytes.withUnsafeBytes { encodeUnpadded($0) }
-        return String(decoding: standard.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: "-") : $0 == UInt8(ascii: "/") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+        return String(
+            decoding: standard.map {
+                $0 == UInt8(ascii: "+") ? UInt8(ascii: "-") : $0 == UInt8(ascii: "/") ? UInt8(ascii: "_") : $0
+            }, as: UTF8.self)
     }
 }

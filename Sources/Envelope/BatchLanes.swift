@@ -1,10 +1,11 @@
+import Dispatch
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
-import Synchronization
 
 /// BatchLanes splits a batch of records into contiguous ranges sealed on separate cores: one
 /// lane for a small batch, where waking other threads would cost more than it saves.

@@ -58,7 +58,9 @@ struct BufferedSource<Base: ByteSource>: ByteSource {
 
     /// Reads one line. Returns nil at the end of the input; otherwise the line's bytes (without
     /// the line feed) and whether a line feed ended it. Lines longer than `limit` are an error.
-    mutating func readLine(limit: Int, tooLong: EnvelopeError) throws(EnvelopeError) -> (bytes: [UInt8], terminated: Bool)? {
+    mutating func readLine(
+        limit: Int, tooLong: EnvelopeError
+    ) throws(EnvelopeError) -> (bytes: [UInt8], terminated: Bool)? {
         var scanned = 0
         while true {
             if let newline = storage[(start + scanned)..<end].firstIndex(of: UInt8(ascii: "\n")) {
@@ -81,7 +83,9 @@ struct BufferedSource<Base: ByteSource>: ByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(EnvelopeError) -> Int {
         if buffered > 0 {
             let count = min(buffered, buffer.count)
-            storage.withUnsafeBytes { raw in buffer.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: count) }
+            storage.withUnsafeBytes { raw in
+                buffer.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: count)
+            }
             start += count
             return count
         }

@@ -1,9 +1,10 @@
+import ActorKeys
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ActorKeys
 
 /// ByteSource is where encryption and decryption read from: a file, a pipe, memory.
 public protocol ByteSource {

@@ -1,5 +1,5 @@
-internal import CSodium
 import ActorKeys
+internal import CSodium
 
 /// DataKeyID names a data key: 16 random bytes, shown as 32 lowercase hex characters. It is
 /// public and travels in every record it sealed.
@@ -120,7 +120,8 @@ public struct DataKey: Sendable, CustomStringConvertible {
         if let expectedID, expectedID != id {
             throw EnvelopeError(.malformedRecord, "wrapped data key belongs to data key \(id), not \(expectedID)")
         }
-        return DataKey(id: id, key: SecretBytes(copying: UnsafeRawBufferPointer(rebasing: sink.buffer[DataKeyID.byteCount...])))
+        return DataKey(
+            id: id, key: SecretBytes(copying: UnsafeRawBufferPointer(rebasing: sink.buffer[DataKeyID.byteCount...])))
     }
 
     public var description: String { "DataKey(\(id))" }

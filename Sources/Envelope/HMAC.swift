@@ -1,4 +1,5 @@
 internal import COpenSSL
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,13 +26,17 @@ enum HMAC {
     }
 
     /// Writes HMAC-SHA-256(`key`, the concatenation of `parts`) to `output` (32 bytes).
-    static func authenticate(key: UnsafeRawBufferPointer, _ parts: UnsafeRawBufferPointer..., into output: UnsafeMutableRawPointer) {
+    static func authenticate(
+        key: UnsafeRawBufferPointer, _ parts: UnsafeRawBufferPointer..., into output: UnsafeMutableRawPointer
+    ) {
         let context = context()
         precondition(EVP_MAC_init(context, key.bytePointer, key.count, nil) == 1, "EVP_MAC_init failed")
         for part in parts where part.count > 0 {
             precondition(EVP_MAC_update(context, part.bytePointer, part.count) == 1, "EVP_MAC_update failed")
         }
         var written = 0
-        precondition(EVP_MAC_final(context, output.assumingMemoryBound(to: UInt8.self), &written, length) == 1 && written == length)
+        precondition(
+            EVP_MAC_final(context, output.assumingMemoryBound(to: UInt8.self), &written, length) == 1
+                && written == length)
     }
 }

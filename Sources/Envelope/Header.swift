@@ -34,8 +34,12 @@ struct Header {
 
     /// HMAC-SHA-256 over `encodedWithoutMAC`, keyed with HKDF(file key, "", "header").
     static func mac(for headerWithoutMAC: [UInt8], fileKey: SecretBytes) -> [UInt8] {
-        let macKey = fileKey.withUnsafeBytes { Primitives.hkdf(ikm: $0, salt: UnsafeRawBufferPointer(start: nil, count: 0), info: Primitives.headerInfo) }
-        return macKey.withUnsafeBytes { key in headerWithoutMAC.withUnsafeBytes { Primitives.hmacSHA256(key: key, message: $0) } }
+        let macKey = fileKey.withUnsafeBytes {
+            Primitives.hkdf(ikm: $0, salt: UnsafeRawBufferPointer(start: nil, count: 0), info: Primitives.headerInfo)
+        }
+        return macKey.withUnsafeBytes { key in
+            headerWithoutMAC.withUnsafeBytes { Primitives.hmacSHA256(key: key, message: $0) }
+        }
     }
 
     /// Reads a header from `source`, leaving it positioned at the first payload byte.
@@ -74,12 +78,16 @@ struct Header {
             encodedBody += line
             if line.count < Stanza.columns { break }
         }
-        guard let body = Base64.decodeUnpadded(encodedBody) else { throw malformed("stanza body is not canonical base64") }
+        guard let body = Base64.decodeUnpadded(encodedBody) else {
+            throw malformed("stanza body is not canonical base64")
+        }
         return Stanza(arguments: parts.map { String(decoding: $0, as: UTF8.self) }, body: body)
     }
 
     private static func parseMAC(_ line: [UInt8]) throws(EnvelopeError) -> [UInt8] {
-        guard line.count == 4 + 43, line.starts(with: "--- ".utf8), let mac = Base64.decodeUnpadded(line.dropFirst(4)), mac.count == 32 else {
+        guard line.count == 4 + 43, line.starts(with: "--- ".utf8), let mac = Base64.decodeUnpadded(line.dropFirst(4)),
+            mac.count == 32
+        else {
             throw malformed("malformed MAC line")
         }
         return mac

@@ -8,8 +8,11 @@ enum OpenSSLChaCha {
 
     /// A new EVP context for it, initialised for `encrypting` (keys and nonces come later).
     static func newContext(encrypting: Bool) -> OpaquePointer {
-        guard let algorithm, let context = EVP_CIPHER_CTX_new() else { fatalError("libcrypto has no ChaCha20-Poly1305") }
-        precondition(EVP_CipherInit_ex2(context, algorithm, nil, nil, encrypting ? 1 : 0, nil) == 1, "EVP_CipherInit_ex2 failed")
+        guard let algorithm, let context = EVP_CIPHER_CTX_new() else {
+            fatalError("libcrypto has no ChaCha20-Poly1305")
+        }
+        precondition(
+            EVP_CipherInit_ex2(context, algorithm, nil, nil, encrypting ? 1 : 0, nil) == 1, "EVP_CipherInit_ex2 failed")
         return context
     }
 }

@@ -1,6 +1,6 @@
+import ActorKeys
 internal import COpenSSL
 internal import CSodium
-import ActorKeys
 
 /// PayloadCipher is ChaCha20-Poly1305 (RFC 8439) for STREAM chunks, through OpenSSL's EVP
 /// interface, which runs it 2.3 to 2.6 times faster than libsodium on 64 KiB chunks here. For a
@@ -45,13 +45,17 @@ final class PayloadCipher {
     }
 
     /// Encrypts `plaintext` into `output` (plaintext length + 16): ciphertext, then tag.
-    func seal(_ plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, nonce: UnsafeRawBufferPointer) {
-        precondition(direction == .seal && nonce.count == Self.nonceLength && output.count == plaintext.count + Self.tagLength)
+    func seal(
+        _ plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, nonce: UnsafeRawBufferPointer
+    ) {
+        precondition(
+            direction == .seal && nonce.count == Self.nonceLength && output.count == plaintext.count + Self.tagLength)
         let out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
         guard let context else {
             let status = key!.withUnsafeBytes { key in
                 crypto_aead_chacha20poly1305_ietf_encrypt(
-                    out, nil, plaintext.bytePointer, UInt64(plaintext.count), nil, 0, nil, nonce.bytePointer, key.bytePointer)
+                    out, nil, plaintext.bytePointer, UInt64(plaintext.count), nil, 0, nil, nonce.bytePointer,
+                    key.bytePointer)
             }
             precondition(status == 0, "ChaCha20-Poly1305 encryption failed")
             return
@@ -66,13 +70,16 @@ final class PayloadCipher {
         var finalWritten: Int32 = 0
         status = EVP_CipherFinal_ex(context, out + Int(written), &finalWritten)
         precondition(status == 1 && finalWritten == 0, "EVP_CipherFinal_ex failed")
-        status = EVP_CIPHER_CTX_ctrl(context, actorkeys_evp_ctrl_aead_get_tag, Int32(Self.tagLength), out + plaintext.count)
+        status = EVP_CIPHER_CTX_ctrl(
+            context, actorkeys_evp_ctrl_aead_get_tag, Int32(Self.tagLength), out + plaintext.count)
         precondition(status == 1, "reading the Poly1305 tag failed")
     }
 
     /// Decrypts and verifies `sealed` (ciphertext then tag) into `output` (sealed length − 16).
     /// Returns false when the tag does not verify; `output` must then be discarded.
-    func open(_ sealed: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, nonce: UnsafeRawBufferPointer) -> Bool {
+    func open(
+        _ sealed: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, nonce: UnsafeRawBufferPointer
+    ) -> Bool {
         precondition(direction == .open && nonce.count == Self.nonceLength)
         precondition(sealed.count >= Self.tagLength && output.count == sealed.count - Self.tagLength)
         let length = sealed.count - Self.tagLength
@@ -82,7 +89,8 @@ final class PayloadCipher {
             guard let context else {
                 return key!.withUnsafeBytes { key in
                     crypto_aead_chacha20poly1305_ietf_decrypt(
-                        out, nil, nil, sealed.bytePointer, UInt64(sealed.count), nil, 0, nonce.bytePointer, key.bytePointer) == 0
+                        out, nil, nil, sealed.bytePointer, UInt64(sealed.count), nil, 0, nonce.bytePointer,
+                        key.bytePointer) == 0
                 }
             }
             var status = EVP_CipherInit_ex2(context, nil, nil, nonce.bytePointer, 0, nil)

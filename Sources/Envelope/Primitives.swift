@@ -1,5 +1,5 @@
-internal import CSodium
 import ActorKeys
+internal import CSodium
 
 /// Primitives is the only place in Envelope where KDFs, MACs and the small AEADs are called and
 /// where their labels appear. The bulk payload AEAD lives in `PayloadCipher`.
@@ -44,7 +44,9 @@ enum Primitives {
                 var counter: UInt8 = 1
                 return withUnsafeBytes(of: &counter) { counterByte in
                     SecretBytes(count: keyLength) { output in
-                        HMAC.authenticate(key: UnsafeRawBufferPointer(prk), UnsafeRawBufferPointer(infoBytes), counterByte, into: output.baseAddress!)
+                        HMAC.authenticate(
+                            key: UnsafeRawBufferPointer(prk), UnsafeRawBufferPointer(infoBytes), counterByte,
+                            into: output.baseAddress!)
                     }
                 }
             }

@@ -1,5 +1,6 @@
 internal import COpenSSL
 internal import CSodium
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,7 +37,9 @@ enum RecordCipher {
 
     /// Keys the context with the HChaCha20 subkey for `nonce`, then zeroes the subkey.
     @inline(__always)
-    private static func start(_ context: OpaquePointer, key: UnsafeRawBufferPointer, nonce: UnsafeRawPointer, encrypting: Bool) {
+    private static func start(
+        _ context: OpaquePointer, key: UnsafeRawBufferPointer, nonce: UnsafeRawPointer, encrypting: Bool
+    ) {
         precondition(key.count == keyLength)
         withUnsafeTemporaryAllocation(byteCount: keyLength + 12, alignment: 16) { scratch in
             let subkey = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -59,7 +62,8 @@ enum RecordCipher {
     ) {
         var written: Int32 = 0
         if associatedData.count > 0 {
-            precondition(EVP_CipherUpdate(context, nil, &written, associatedData.bytePointer, Int32(associatedData.count)) == 1)
+            precondition(
+                EVP_CipherUpdate(context, nil, &written, associatedData.bytePointer, Int32(associatedData.count)) == 1)
         }
         if count > 0 {
             precondition(EVP_CipherUpdate(context, output, &written, input, Int32(count)) == 1 && Int(written) == count)
@@ -74,7 +78,8 @@ enum RecordCipher {
         guard plaintext.count >= openSSLThreshold else {
             let status = crypto_aead_xchacha20poly1305_ietf_encrypt(
                 output.assumingMemoryBound(to: UInt8.self), nil, plaintext.bytePointer, UInt64(plaintext.count),
-                associatedData.bytePointer, UInt64(associatedData.count), nil, nonce.assumingMemoryBound(to: UInt8.self), key.bytePointer)
+                associatedData.bytePointer, UInt64(associatedData.count), nil,
+                nonce.assumingMemoryBound(to: UInt8.self), key.bytePointer)
             precondition(status == 0, "XChaCha20-Poly1305 encryption failed")
             return
         }
@@ -84,7 +89,8 @@ enum RecordCipher {
         update(context, associatedData: associatedData, plaintext.bytePointer, count: plaintext.count, into: out)
         var final: Int32 = 0
         precondition(EVP_CipherFinal_ex(context, out + plaintext.count, &final) == 1 && final == 0)
-        precondition(EVP_CIPHER_CTX_ctrl(context, actorkeys_evp_ctrl_aead_get_tag, Int32(tagLength), out + plaintext.count) == 1)
+        precondition(
+            EVP_CIPHER_CTX_ctrl(context, actorkeys_evp_ctrl_aead_get_tag, Int32(tagLength), out + plaintext.count) == 1)
     }
 
     /// Opens `sealed` (ciphertext then tag) into `output` (sealed.count − 16); false when the tag
@@ -98,7 +104,8 @@ enum RecordCipher {
         guard length >= openSSLThreshold else {
             return crypto_aead_xchacha20poly1305_ietf_decrypt(
                 output.assumingMemoryBound(to: UInt8.self), nil, nil, sealed.bytePointer, UInt64(sealed.count),
-                associatedData.bytePointer, UInt64(associatedData.count), nonce.assumingMemoryBound(to: UInt8.self), key.bytePointer) == 0
+                associatedData.bytePointer, UInt64(associatedData.count), nonce.assumingMemoryBound(to: UInt8.self),
+                key.bytePointer) == 0
         }
         let context = context()
         start(context, key: key, nonce: nonce, encrypting: false)
@@ -108,7 +115,10 @@ enum RecordCipher {
         precondition(EVP_CIPHER_CTX_ctrl(context, actorkeys_evp_ctrl_aead_set_tag, Int32(tagLength), tag) == 1)
         var final: Int32 = 0
         var scratch: UInt8 = 0
-        let verified = withUnsafeMutablePointer(to: &scratch) { EVP_CipherFinal_ex(context, length > 0 ? out + length : $0, &final) } == 1
+        let verified =
+            withUnsafeMutablePointer(to: &scratch) {
+                EVP_CipherFinal_ex(context, length > 0 ? out + length : $0, &final)
+            } == 1
         if !verified, length > 0 { sodium_memzero(output, length) }
         return verified
     }

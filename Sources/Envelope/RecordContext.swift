@@ -30,7 +30,8 @@ public struct RecordContext: Sendable, Hashable {
     func withAssociatedData<Result>(
         header: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(EnvelopeError) -> Result
     ) throws(EnvelopeError) -> Result {
-        try withUnsafeTemporaryAllocation(byteCount: Self.maxAssociatedDataLength, alignment: 8) { buffer throws(EnvelopeError) in
+        try withUnsafeTemporaryAllocation(byteCount: Self.maxAssociatedDataLength, alignment: 8) {
+            buffer throws(EnvelopeError) in
             let base = buffer.baseAddress!
             base.copyMemory(from: header.baseAddress!, byteCount: header.count)
             var length = header.count

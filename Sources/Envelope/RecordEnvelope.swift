@@ -1,5 +1,5 @@
-internal import CSodium
 import ActorKeys
+internal import CSodium
 
 /// RecordEnvelope seals one ledger payload under a data key (docs/record-format.md):
 ///
@@ -19,7 +19,8 @@ public enum RecordEnvelope {
     static let truncated = EnvelopeError(.malformedRecord, "record is truncated")
     static let unknownVersion = EnvelopeError(.malformedRecord, "record has an unknown version")
     static let wrongDataKey = EnvelopeError(.malformedRecord, "record was sealed under another data key")
-    static let authenticationFailed = EnvelopeError(.malformedRecord, "record failed to authenticate: wrong key, wrong context or altered bytes")
+    static let authenticationFailed = EnvelopeError(
+        .malformedRecord, "record failed to authenticate: wrong key, wrong context or altered bytes")
     static let outputTooSmall = EnvelopeError(.invalidArgument, "output buffer too small")
 
     /// The data key id a record was sealed under, to find the key that opens it.
@@ -48,7 +49,9 @@ public enum RecordEnvelope {
     /// Seals each plaintext for its context under one data key, into new arrays. The nonces
     /// are drawn in one call for the whole batch: one system call instead of one a record. A
     /// large batch is sealed on several cores at once.
-    public static func seal(_ plaintexts: [[UInt8]], with dataKey: DataKey, contexts: [RecordContext]) throws(EnvelopeError) -> [[UInt8]] {
+    public static func seal(
+        _ plaintexts: [[UInt8]], with dataKey: DataKey, contexts: [RecordContext]
+    ) throws(EnvelopeError) -> [[UInt8]] {
         precondition(plaintexts.count == contexts.count, "one context per plaintext")
         guard !plaintexts.isEmpty else { return [] }
         Primitives.ensureInitialized()
@@ -68,7 +71,8 @@ public enum RecordEnvelope {
                             shared.records[index] = try plaintexts[index].withBytes { input throws(EnvelopeError) in
                                 try newArray(count: input.count + overhead) { output throws(EnvelopeError) in
                                     (output.baseAddress! + headerLength).copyMemory(from: nonce, byteCount: nonceLength)
-                                    return try seal(input, into: output, with: dataKey, context: contexts[index], nonceInPlace: ())
+                                    return try seal(
+                                        input, into: output, with: dataKey, context: contexts[index], nonceInPlace: ())
                                 }
                             }
                         } catch {
@@ -92,7 +96,8 @@ public enum RecordEnvelope {
         output[0] = version
         dataKey.id.store(into: UnsafeMutableRawBufferPointer(rebasing: output[1..<headerLength]))
         let nonce = output.baseAddress! + headerLength
-        try context.withAssociatedData(header: UnsafeRawBufferPointer(rebasing: output[0..<headerLength])) { aad throws(EnvelopeError) in
+        try context.withAssociatedData(header: UnsafeRawBufferPointer(rebasing: output[0..<headerLength])) {
+            aad throws(EnvelopeError) in
             dataKey.key.withUnsafeBytes { key in
                 RecordCipher.seal(plaintext, into: nonce + nonceLength, key: key, nonce: nonce, associatedData: aad)
             }
@@ -101,7 +106,9 @@ public enum RecordEnvelope {
     }
 
     /// Seals `plaintext` into a new array (the only allocation).
-    public static func seal(_ plaintext: [UInt8], with dataKey: DataKey, context: RecordContext) throws(EnvelopeError) -> [UInt8] {
+    public static func seal(
+        _ plaintext: [UInt8], with dataKey: DataKey, context: RecordContext
+    ) throws(EnvelopeError) -> [UInt8] {
         try plaintext.withBytes { input throws(EnvelopeError) in
             try newArray(count: input.count + overhead) { output throws(EnvelopeError) in
                 try seal(input, into: output, with: dataKey, context: context)
@@ -121,12 +128,15 @@ public enum RecordEnvelope {
         guard output.count >= length else { throw outputTooSmall }
         let nonce = record.baseAddress! + headerLength
         let sealed = UnsafeRawBufferPointer(rebasing: record[(headerLength + nonceLength)...])
-        let opened = try context.withAssociatedData(header: UnsafeRawBufferPointer(rebasing: record[0..<headerLength])) {
+        let opened = try context.withAssociatedData(header: UnsafeRawBufferPointer(rebasing: record[0..<headerLength]))
+        {
             aad throws(EnvelopeError) in
             dataKey.key.withUnsafeBytes { key in
                 var scratch: UInt8 = 0
                 return withUnsafeMutablePointer(to: &scratch) { fallback in
-                    RecordCipher.open(sealed, into: output.baseAddress ?? UnsafeMutableRawPointer(fallback), key: key, nonce: nonce, associatedData: aad)
+                    RecordCipher.open(
+                        sealed, into: output.baseAddress ?? UnsafeMutableRawPointer(fallback), key: key, nonce: nonce,
+                        associatedData: aad)
                 }
             }
         }
@@ -135,7 +145,9 @@ public enum RecordEnvelope {
     }
 
     /// Opens `record` into a new array (the only allocation).
-    public static func open(_ record: UnsafeRawBufferPointer, with dataKey: DataKey, context: RecordContext) throws(EnvelopeError) -> [UInt8] {
+    public static func open(
+        _ record: UnsafeRawBufferPointer, with dataKey: DataKey, context: RecordContext
+    ) throws(EnvelopeError) -> [UInt8] {
         guard record.count >= overhead else { throw truncated }
         return try newArray(count: record.count - overhead) { output throws(EnvelopeError) in
             try open(record, into: output, with: dataKey, context: context)
@@ -143,7 +155,9 @@ public enum RecordEnvelope {
     }
 
     /// Opens `record` into a new array.
-    public static func open(_ record: [UInt8], with dataKey: DataKey, context: RecordContext) throws(EnvelopeError) -> [UInt8] {
+    public static func open(
+        _ record: [UInt8], with dataKey: DataKey, context: RecordContext
+    ) throws(EnvelopeError) -> [UInt8] {
         try record.withBytes { input throws(EnvelopeError) in try open(input, with: dataKey, context: context) }
     }
 

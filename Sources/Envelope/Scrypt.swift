@@ -8,7 +8,10 @@ enum ScryptStanza {
     static let bodyLength = Primitives.fileKeyLength + Primitives.tagLength
 
     static func wrapKey(passphrase: SecretBytes, salt: [UInt8], logN: Int) throws(EnvelopeError) -> SecretBytes {
-        guard let key = Primitives.scrypt(passphrase: passphrase, salt: Array(Primitives.scryptLabel.utf8) + salt, logN: logN) else {
+        guard
+            let key = Primitives.scrypt(
+                passphrase: passphrase, salt: Array(Primitives.scryptLabel.utf8) + salt, logN: logN)
+        else {
             throw EnvelopeError(.invalidArgument, "scrypt with work factor \(logN) failed: not enough memory")
         }
         return key
@@ -58,7 +61,9 @@ public struct ScryptIdentity: Identity {
 
     public func unwrap(stanzas: [Stanza]) throws(EnvelopeError) -> SecretBytes? {
         for stanza in stanzas where stanza.type == ScryptStanza.type {
-            guard stanza.arguments.count == 3 else { throw Header.malformed("invalid scrypt stanza: wrong argument count") }
+            guard stanza.arguments.count == 3 else {
+                throw Header.malformed("invalid scrypt stanza: wrong argument count")
+            }
             guard let salt = Base64.decodeUnpadded(stanza.arguments[1]), salt.count == ScryptStanza.saltLength else {
                 throw Header.malformed("invalid scrypt stanza: invalid salt")
             }
@@ -82,7 +87,7 @@ public struct ScryptIdentity: Identity {
     static func parseWorkFactor(_ text: String) throws(EnvelopeError) -> Int {
         let digits = Array(text.utf8)
         guard let first = digits.first, (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(first),
-              digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
         else { throw Header.malformed("invalid scrypt work factor") }
         guard digits.count <= 2, let value = Int(text) else { throw Header.malformed("scrypt work factor too large") }
         return value

@@ -1,5 +1,5 @@
-internal import CSodium
 import ActorKeys
+internal import CSodium
 
 /// Stream is age's STREAM payload: 64 KiB chunks sealed with ChaCha20-Poly1305 under nonces
 /// made of an 11-byte big-endian counter and a last-chunk flag.
@@ -14,7 +14,8 @@ enum Stream {
     static let chunksPerBatch = 16
     static let nonceLength = 16
 
-    private static let authenticationFailed = EnvelopeError(.malformedPayload, "failed to decrypt and authenticate payload chunk")
+    private static let authenticationFailed = EnvelopeError(
+        .malformedPayload, "failed to decrypt and authenticate payload chunk")
     private static let truncated = EnvelopeError(.malformedPayload, "payload is truncated: no final chunk")
     private static let emptyLastChunk = EnvelopeError(.malformedPayload, "final payload chunk is empty")
 
@@ -25,7 +26,9 @@ enum Stream {
 
     /// Calls `body` with the 12-byte nonce of chunk `counter`: an 88-bit big-endian counter
     /// (whose top three bytes stay zero for any real file) and the last-chunk flag.
-    static func withChunkNonce<Result>(_ counter: UInt64, last: Bool, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+    static func withChunkNonce<Result>(
+        _ counter: UInt64, last: Bool, _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result {
         var nonce: (UInt64, UInt64) = (0, 0)
         return withUnsafeMutableBytes(of: &nonce) { raw in
             raw.storeBytes(of: counter.bigEndian, toByteOffset: 3, as: UInt64.self)
@@ -73,16 +76,19 @@ enum Stream {
     /// The batching loop shared by both directions. `transform` turns one input chunk of up to
     /// `inputUnit` bytes into exactly `chunk.count - inputUnit + outputUnit` output bytes.
     private static func process<Source: ByteSource, Sink: ByteSink>(
-        from source: inout Source, to sink: inout Sink, inputUnit: Int, outputUnit: Int, zeroing plaintext: PlaintextSide,
+        from source: inout Source, to sink: inout Sink, inputUnit: Int, outputUnit: Int,
+        zeroing plaintext: PlaintextSide,
         transform: (UnsafeRawBufferPointer, UnsafeMutableRawBufferPointer, UInt64, Bool) throws(EnvelopeError) -> Void
     ) throws(EnvelopeError) {
         let inputCapacity = capacity(unit: inputUnit, expected: source.expectedByteCount)
         let maxChunks = (inputCapacity + inputUnit - 1) / inputUnit
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: inputCapacity, alignment: 64)
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: inputCapacity + maxChunks * max(0, outputUnit - inputUnit), alignment: 64)
+        let output = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: inputCapacity + maxChunks * max(0, outputUnit - inputUnit), alignment: 64)
         defer {
             // Plaintext (possibly a data key) does not outlive the call.
-            sodium_memzero((plaintext == .input ? input : output).baseAddress!, (plaintext == .input ? input : output).count)
+            sodium_memzero(
+                (plaintext == .input ? input : output).baseAddress!, (plaintext == .input ? input : output).count)
             input.deallocate()
             output.deallocate()
         }
@@ -90,7 +96,8 @@ enum Stream {
         var counter: UInt64 = 0
         var pending = 0  // look-ahead carried over from the previous round, at the start of `input`
         while true {
-            let filled = pending + (try source.readFully(into: UnsafeMutableRawBufferPointer(rebasing: input[pending...])))
+            let filled =
+                pending + (try source.readFully(into: UnsafeMutableRawBufferPointer(rebasing: input[pending...])))
             let ended = filled < inputCapacity
             // Until the input has ended, keep at least one byte back: it decides which chunk is last.
             let chunks = ended ? (filled + inputUnit - 1) / inputUnit : (filled - 1) / inputUnit
@@ -98,7 +105,9 @@ enum Stream {
             if ended && chunks == 0 {
                 // Encryption of empty input: one empty final chunk. Decryption: nothing to open.
                 guard growth > 0 else { throw truncated }
-                try transform(UnsafeRawBufferPointer(rebasing: input[0..<0]), UnsafeMutableRawBufferPointer(rebasing: output[0..<growth]), counter, true)
+                try transform(
+                    UnsafeRawBufferPointer(rebasing: input[0..<0]),
+                    UnsafeMutableRawBufferPointer(rebasing: output[0..<growth]), counter, true)
                 try sink.write(UnsafeRawBufferPointer(rebasing: output[0..<growth]))
                 return
             }

@@ -2,7 +2,9 @@
 // EnvelopeError through unchanged so the module's functions can keep their typed throws.
 
 extension Array where Element == UInt8 {
-    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws(EnvelopeError) -> Result) throws(EnvelopeError) -> Result {
+    func withBytes<Result>(
+        _ body: (UnsafeRawBufferPointer) throws(EnvelopeError) -> Result
+    ) throws(EnvelopeError) -> Result {
         try withUnsafeBytes { raw in Swift.Result { () throws(EnvelopeError) in try body(raw) } }.get()
     }
 

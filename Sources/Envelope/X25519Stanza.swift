@@ -28,7 +28,9 @@ extension X25519Recipient: Recipient {
 extension X25519Identity: Identity {
     public func unwrap(stanzas: [Stanza]) throws(EnvelopeError) -> SecretBytes? {
         for stanza in stanzas where stanza.type == X25519Stanza.type {
-            guard stanza.arguments.count == 2 else { throw Header.malformed("invalid X25519 stanza: wrong argument count") }
+            guard stanza.arguments.count == 2 else {
+                throw Header.malformed("invalid X25519 stanza: wrong argument count")
+            }
             guard let share = Base64.decodeUnpadded(stanza.arguments[1]), share.count == X25519Stanza.keyLength else {
                 throw Header.malformed("invalid X25519 stanza: invalid ephemeral share")
             }

@@ -36,7 +36,9 @@ public struct Actor: Sendable, Hashable {
     /// Set once the actor's keys were erased.
     public let shreddedAt: Timestamp?
 
-    public init(id: ActorID, keyPolicy: KeyPolicy, permissions: Permissions, createdAt: Timestamp, shreddedAt: Timestamp?) {
+    public init(
+        id: ActorID, keyPolicy: KeyPolicy, permissions: Permissions, createdAt: Timestamp, shreddedAt: Timestamp?
+    ) {
         self.id = id
         self.keyPolicy = keyPolicy
         self.permissions = permissions

@@ -29,7 +29,9 @@ extension EncryptedLedger {
     /// seals it again for its new owner, then writes the batch in one transaction, leaving alone
     /// a row that another process moved meanwhile. Nil when no row is left. Running it again
     /// after an interruption continues where it stopped: a moved row no longer matches.
-    public func resealNextBatch(_ work: ResealWork, after sequence: Int64, limit: Int) async throws(LedgerError) -> ResealBatch? {
+    public func resealNextBatch(
+        _ work: ResealWork, after sequence: Int64, limit: Int
+    ) async throws(LedgerError) -> ResealBatch? {
         let rows: [(LedgerEntry, [UInt8])]
         switch work {
         case .reencrypt(let owner):
@@ -45,10 +47,11 @@ extension EncryptedLedger {
                 batch.skipped += 1
                 continue
             }
-            let owner: Owner = switch work {
-            case .reencrypt(let owner): owner
-            case .migrate: .actor(entry.actor)
-            }
+            let owner: Owner =
+                switch work {
+                case .reencrypt(let owner): owner
+                case .migrate: .actor(entry.actor)
+                }
             do throws(LedgerError) {
                 let plaintext = try await open(entry, stored)
                 let sealed: (record: [UInt8], dataKey: DataKeyID)
@@ -58,7 +61,10 @@ extension EncryptedLedger {
                     throw LedgerError(error, sealing: true)
                 }
                 let protection: Protection = owner.actor.map { .actor($0) } ?? .shared
-                resealed.append(Resealed(entry: entry.id, previousDataKey: previous, protection: protection, dataKey: sealed.dataKey, record: sealed.record))
+                resealed.append(
+                    Resealed(
+                        entry: entry.id, previousDataKey: previous, protection: protection, dataKey: sealed.dataKey,
+                        record: sealed.record))
             } catch {
                 batch.failures.append((entry.id, error))
             }

@@ -28,8 +28,12 @@ public final class EncryptedLedger: Sendable {
         guard !entries.isEmpty else { return [] }
         let writers = try await store.actors(Set(entries.map(\.actor)))
         for entry in entries {
-            guard let writer = writers[entry.actor] else { throw LedgerError(.notFound, "actor \(entry.actor) does not exist") }
-            guard !writer.isShredded else { throw LedgerError(.conflict, "actor \(entry.actor) was shredded and cannot write") }
+            guard let writer = writers[entry.actor] else {
+                throw LedgerError(.notFound, "actor \(entry.actor) does not exist")
+            }
+            guard !writer.isShredded else {
+                throw LedgerError(.conflict, "actor \(entry.actor) was shredded and cannot write")
+            }
         }
         let now = Timestamp.now()
         let ids = EntryID.generate(count: entries.count, at: now)
@@ -49,7 +53,9 @@ public final class EncryptedLedger: Sendable {
     }
 
     /// Seals the entries to encrypt, a batch per owner, and returns every entry as stored.
-    private func seal(_ entries: [NewEntry], ids: [EntryID], at time: Timestamp) async throws(LedgerError) -> [StoredEntry] {
+    private func seal(
+        _ entries: [NewEntry], ids: [EntryID], at time: Timestamp
+    ) async throws(LedgerError) -> [StoredEntry] {
         var protections: [ActorID: Protection] = [:]
         var batches: [Owner: [Int]] = [:]
         for (index, entry) in entries.enumerated() where entry.encrypt {
@@ -59,7 +65,8 @@ public final class EncryptedLedger: Sendable {
         var sealed: [(record: [UInt8], dataKey: DataKeyID)?] = Array(repeating: nil, count: entries.count)
         for (owner, indices) in batches {
             do {
-                let records = try await registry.seal(indices.map { entries[$0].payload }, owner: owner, entryIDs: indices.map { ids[$0].rawValue })
+                let records = try await registry.seal(
+                    indices.map { entries[$0].payload }, owner: owner, entryIDs: indices.map { ids[$0].rawValue })
                 for (index, record) in zip(indices, records) { sealed[index] = record }
             } catch {
                 throw LedgerError(error, sealing: true)
@@ -68,9 +75,13 @@ public final class EncryptedLedger: Sendable {
         return entries.indices.map { index in
             let entry = entries[index]
             guard let (record, dataKey) = sealed[index] else {
-                return StoredEntry(id: ids[index], actor: entry.actor, kind: entry.kind, createdAt: time, protection: .plaintext, dataKey: nil, format: entry.format, payload: entry.payload)
+                return StoredEntry(
+                    id: ids[index], actor: entry.actor, kind: entry.kind, createdAt: time, protection: .plaintext,
+                    dataKey: nil, format: entry.format, payload: entry.payload)
             }
-            return StoredEntry(id: ids[index], actor: entry.actor, kind: entry.kind, createdAt: time, protection: protections[entry.actor]!, dataKey: dataKey, format: entry.format, payload: record)
+            return StoredEntry(
+                id: ids[index], actor: entry.actor, kind: entry.kind, createdAt: time,
+                protection: protections[entry.actor]!, dataKey: dataKey, format: entry.format, payload: record)
         }
     }
 
@@ -91,7 +102,9 @@ public final class EncryptedLedger: Sendable {
 
     /// Reads an entry and opens its payload.
     public func read(_ id: EntryID) async throws(LedgerError) -> ReadEntry {
-        guard let (entry, stored) = try await store.entry(id) else { throw LedgerError(.notFound, "entry \(id) does not exist") }
+        guard let (entry, stored) = try await store.entry(id) else {
+            throw LedgerError(.notFound, "entry \(id) does not exist")
+        }
         return ReadEntry(entry: entry, payload: try await open(entry, stored))
     }
 
@@ -104,7 +117,9 @@ public final class EncryptedLedger: Sendable {
         let registry = self.registry
         let rows = try await store.entries(ids) { entry, stored -> FetchedPayload in
             guard let owner = entry.protection.owner else { return .opened(Array(stored)) }
-            guard let opened = try? registry.openIfCached(stored, owner: owner, entryID: entry.id.rawValue) else { return .sealed(Array(stored)) }
+            guard let opened = try? registry.openIfCached(stored, owner: owner, entryID: entry.id.rawValue) else {
+                return .sealed(Array(stored))
+            }
             return .opened(opened)
         }
         var results: [Result<ReadEntry, LedgerError>] = []
@@ -143,19 +158,24 @@ public final class EncryptedLedger: Sendable {
     }
 
     /// Turns a registry failure into what the reader needs to know, above all "shredded".
-    private func explain(_ error: RegistryError, entry: LedgerEntry, owner: Owner) async throws(LedgerError) -> LedgerError {
+    private func explain(
+        _ error: RegistryError, entry: LedgerEntry, owner: Owner
+    ) async throws(LedgerError) -> LedgerError {
         if case .actor(let id) = owner, let actor = try await store.actor(id), actor.isShredded {
             return LedgerError(.shredded, "entry \(entry.id) cannot be read: its owner \(id) was shredded")
         }
         if error.code == .erased {
-            return LedgerError(.corrupt, "entry \(entry.id) is under erased data key \(entry.dataKey.map(\.hex) ?? "?")")
+            return LedgerError(
+                .corrupt, "entry \(entry.id) is under erased data key \(entry.dataKey.map(\.hex) ?? "?")")
         }
         let cause = LedgerError(error, sealing: false)
         return LedgerError(cause.code, "entry \(entry.id): \(error.message)")
     }
 
     /// Entries in order, optionally of one writer, after a sequence number.
-    public func list(actor: ActorID? = nil, after sequence: Int64 = 0, limit: Int = 100) async throws(LedgerError) -> [LedgerEntry] {
+    public func list(
+        actor: ActorID? = nil, after sequence: Int64 = 0, limit: Int = 100
+    ) async throws(LedgerError) -> [LedgerEntry] {
         try await store.entries(actor: actor, after: sequence, limit: limit)
     }
 }

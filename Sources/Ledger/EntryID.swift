@@ -21,7 +21,9 @@ public struct EntryID: Sendable, Hashable, Comparable, CustomStringConvertible, 
     public init(_ text: String) throws(LedgerError) {
         var text = text
         switch text.withUTF8({ Self.classify(UnsafeRawBufferPointer($0)) }) {
-        case .invalid: throw LedgerError(.invalidArgument, "invalid entry id \"\(text.prefix(40))\": an entry id is a 26-character ULID")
+        case .invalid:
+            throw LedgerError(
+                .invalidArgument, "invalid entry id \"\(text.prefix(40))\": an entry id is a 26-character ULID")
         case .uppercase: rawValue = text
         case .mixedCase: rawValue = text.uppercased()
         }
@@ -86,7 +88,9 @@ public struct EntryID: Sendable, Hashable, Comparable, CustomStringConvertible, 
 
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        do { self = try EntryID(text) } catch { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message)) }
+        do { self = try EntryID(text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
     }
 
     public func encode(to encoder: Encoder) throws {

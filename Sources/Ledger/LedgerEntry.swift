@@ -47,7 +47,10 @@ public struct LedgerEntry: Sendable, Hashable {
     /// Stored length: the plaintext, or the record (plaintext + 57 bytes).
     public let storedLength: Int
 
-    public init(id: EntryID, sequence: Int64, actor: ActorID, kind: String, createdAt: Timestamp, protection: Protection, dataKey: DataKeyID?, format: PayloadFormat, storedLength: Int) {
+    public init(
+        id: EntryID, sequence: Int64, actor: ActorID, kind: String, createdAt: Timestamp, protection: Protection,
+        dataKey: DataKeyID?, format: PayloadFormat, storedLength: Int
+    ) {
         self.id = id
         self.sequence = sequence
         self.actor = actor
@@ -69,12 +72,23 @@ public struct NewEntry: Sendable {
     public let encrypt: Bool
 
     /// Kinds are 1 to 64 characters of letters, digits, '.', '_', '-' and '/'.
-    public init(actor: ActorID, kind: String, payload: [UInt8], format: PayloadFormat = .text, encrypt: Bool = true) throws(LedgerError) {
+    public init(
+        actor: ActorID, kind: String, payload: [UInt8], format: PayloadFormat = .text, encrypt: Bool = true
+    ) throws(LedgerError) {
         guard !kind.isEmpty, kind.utf8.count <= 64,
-              kind.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || "._-/".utf8.contains($0) })
-        else { throw LedgerError(.invalidArgument, "invalid kind \"\(kind.prefix(64))\": a kind is 1 to 64 characters of letters, digits, '.', '_', '-' and '/'") }
+            kind.utf8.allSatisfy({
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || "._-/".utf8.contains($0)
+            })
+        else {
+            throw LedgerError(
+                .invalidArgument,
+                "invalid kind \"\(kind.prefix(64))\": a kind is 1 to 64 characters of letters, digits, '.', '_', '-' and '/'"
+            )
+        }
         guard payload.count <= NewEntry.maxPayload else {
-            throw LedgerError(.invalidArgument, "payload of \(payload.count) bytes is larger than the limit of \(NewEntry.maxPayload)")
+            throw LedgerError(
+                .invalidArgument, "payload of \(payload.count) bytes is larger than the limit of \(NewEntry.maxPayload)"
+            )
         }
         if format == .text, payload.contains(0) || String(validating: payload, as: UTF8.self) == nil {
             throw LedgerError(.invalidArgument, "a text payload must be UTF-8 without NUL bytes")

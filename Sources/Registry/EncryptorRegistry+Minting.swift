@@ -5,7 +5,9 @@ extension EncryptorRegistry {
     /// The owner's sealing key with `records` reserved (at most the policy's budget): from the
     /// cache, or freshly minted. The hit is synchronous: only a miss makes an async frame.
     @inline(__always)
-    nonisolated(nonsending) func sealingKey(for owner: Owner, records: Int = 1) async throws(RegistryError) -> SealingKey {
+    nonisolated(nonsending) func sealingKey(
+        for owner: Owner, records: Int = 1
+    ) async throws(RegistryError) -> SealingKey {
         precondition(records >= 1 && records <= policy.maxRecords)
         if let key = state.withLock({ $0.sealing[owner] }), key.reserve(records) {
             counters.hit()
@@ -14,7 +16,9 @@ extension EncryptorRegistry {
         return try await mintingKey(for: owner, records: records)
     }
 
-    private nonisolated(nonsending) func mintingKey(for owner: Owner, records: Int) async throws(RegistryError) -> SealingKey {
+    private nonisolated(nonsending) func mintingKey(
+        for owner: Owner, records: Int
+    ) async throws(RegistryError) -> SealingKey {
         counters.miss()
         while true {
             let task = state.withLock { state -> Task<SealingKey, any Error> in
@@ -65,11 +69,12 @@ extension EncryptorRegistry {
                 throw RegistryError(.store, "cannot wrap a data key for \(owner): \(error.message)")
             }
             do {
-                try await store.insertDataKey(StoredDataKey(
-                    id: dataKey.id, owner: owner, wrapped: wrapped, fingerprints: recipients.map(\.fingerprint),
-                    state: .sealing, createdAt: .now()))
+                try await store.insertDataKey(
+                    StoredDataKey(
+                        id: dataKey.id, owner: owner, wrapped: wrapped, fingerprints: recipients.map(\.fingerprint),
+                        state: .sealing, createdAt: .now()))
                 return dataKey
-            } catch where error.code == .staleKeyring && attempt < 2 {
+            } catch  where error.code == .staleKeyring && attempt < 2 {
                 continue
             }
         }

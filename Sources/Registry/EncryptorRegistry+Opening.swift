@@ -47,14 +47,18 @@ extension EncryptorRegistry {
     /// owner's keyring, then the identities it needs and the unwrap, here on the caller's
     /// thread (an X25519 multiplication, and on the first use of a version a read of its small
     /// identity file). Caches the key unless `owner` was evicted meanwhile.
-    private nonisolated(nonsending) func load(_ id: DataKeyID, owner: Owner, epoch: UInt64) async -> Result<DataKey, RegistryError> {
+    private nonisolated(nonsending) func load(
+        _ id: DataKeyID, owner: Owner, epoch: UInt64
+    ) async -> Result<DataKey, RegistryError> {
         let found: (StoredDataKey, Keyring)?
         do {
             found = try await store.dataKeyAndKeyring(id: id)
         } catch {
             return .failure(error)
         }
-        guard let (stored, keyring) = found else { return .failure(RegistryError(.unknownDataKey, "data key \(id) does not exist")) }
+        guard let (stored, keyring) = found else {
+            return .failure(RegistryError(.unknownDataKey, "data key \(id) does not exist"))
+        }
         let loaded = unwrap(stored, owner: owner, keyring: keyring)
         if case .success(let key) = loaded {
             state.withLock { state in
@@ -74,25 +78,31 @@ extension EncryptorRegistry {
         }
         // The versions it is wrapped to first, then any other that is not destroyed.
         let live = keyring.versions.filter { $0.state != .destroyed }
-        let ordered = live.filter { stored.fingerprints.contains($0.fingerprint) } + live.filter { !stored.fingerprints.contains($0.fingerprint) }
+        let ordered =
+            live.filter { stored.fingerprints.contains($0.fingerprint) }
+            + live.filter { !stored.fingerprints.contains($0.fingerprint) }
         var tried = 0
         for version in ordered {
             guard let identity = identity(of: owner, version) else { continue }
             tried += 1
             do {
                 return .success(try DataKey.unwrap(wrapped, expectedID: id, with: [identity]))
-            } catch where error.code == .noIdentityMatched {
+            } catch  where error.code == .noIdentityMatched {
                 continue
             } catch {
                 return .failure(RegistryError(.malformedRecord, "wrapped data key \(id): \(error.message)"))
             }
         }
         if tried == 0 {
-            return .failure(RegistryError(.identityUnavailable, "no identity file of \(owner) is available to unwrap data key \(id)"))
+            return .failure(
+                RegistryError(
+                    .identityUnavailable, "no identity file of \(owner) is available to unwrap data key \(id)"))
         }
-        return .failure(RegistryError(
-            .identityUnavailable,
-            "none of the identities of \(owner) unwraps data key \(id) (wrapped to \(stored.fingerprints.map(\.hex).joined(separator: ", ")))"))
+        return .failure(
+            RegistryError(
+                .identityUnavailable,
+                "none of the identities of \(owner) unwraps data key \(id) (wrapped to \(stored.fingerprints.map(\.hex).joined(separator: ", ")))"
+            ))
     }
 
     /// A version's identity: cached, or read from its file with the recipient the keyring
@@ -101,9 +111,14 @@ extension EncryptorRegistry {
     func identity(of owner: Owner, _ version: KeyVersion) -> X25519Identity? {
         if let cached = state.withLock({ $0.identities[owner]?[version.fingerprint] }) { return cached }
         let epoch = state.withLock { $0.epoch[owner, default: 0] }
-        guard let identity = try? keyStore.loadIdentity(owner: owner, name: version.name, knownRecipient: version.recipient) else { return nil }
+        guard
+            let identity = try? keyStore.loadIdentity(
+                owner: owner, name: version.name, knownRecipient: version.recipient)
+        else { return nil }
         state.withLock { state in
-            if state.epoch[owner, default: 0] == epoch { state.identities[owner, default: [:]][version.fingerprint] = identity }
+            if state.epoch[owner, default: 0] == epoch {
+                state.identities[owner, default: [:]][version.fingerprint] = identity
+            }
         }
         return identity
     }

@@ -18,8 +18,12 @@ extension EncryptorRegistry {
     /// unwrap and one wrap whatever the number of records the key sealed.
     public func rewrap(_ stored: StoredDataKey, to keyring: Keyring) async throws(RegistryError) -> RewrapOutcome {
         precondition(stored.owner == keyring.owner, "a data key is rewrapped to its own owner's keyring")
-        guard let active = keyring.active else { throw RegistryError(.noActiveKey, "\(keyring.owner) has no active key to rewrap to") }
-        guard stored.wrapped != nil, stored.state != .erased, stored.fingerprints != [active.fingerprint] else { return .current }
+        guard let active = keyring.active else {
+            throw RegistryError(.noActiveKey, "\(keyring.owner) has no active key to rewrap to")
+        }
+        guard stored.wrapped != nil, stored.state != .erased, stored.fingerprints != [active.fingerprint] else {
+            return .current
+        }
         let dataKey = try unwrap(stored, owner: stored.owner, keyring: keyring).get()
         let rewrapped: [UInt8]
         do {

@@ -66,7 +66,9 @@ public final class EncryptorRegistry: Sendable {
     }
 
     /// Seals `plaintext` into a new array.
-    public nonisolated(nonsending) func seal(_ plaintext: [UInt8], owner: Owner, entryID: String) async throws(RegistryError) -> (record: [UInt8], dataKey: DataKeyID) {
+    public nonisolated(nonsending) func seal(
+        _ plaintext: [UInt8], owner: Owner, entryID: String
+    ) async throws(RegistryError) -> (record: [UInt8], dataKey: DataKeyID) {
         let context = try Self.context(owner, entryID)
         let key = try await sealingKey(for: owner)
         do {
@@ -93,7 +95,8 @@ public final class EncryptorRegistry: Sendable {
             let end = min(start + policy.maxRecords, plaintexts.count)
             let key = try await sealingKey(for: owner, records: end - start)
             do {
-                let records = try RecordEnvelope.seal(Array(plaintexts[start..<end]), with: key.dataKey, contexts: Array(contexts[start..<end]))
+                let records = try RecordEnvelope.seal(
+                    Array(plaintexts[start..<end]), with: key.dataKey, contexts: Array(contexts[start..<end]))
                 for record in records { sealed.append((record, key.dataKey.id)) }
             } catch {
                 throw RegistryError(.malformedRecord, error.message)
@@ -127,7 +130,11 @@ public final class EncryptorRegistry: Sendable {
         let id = try Self.dataKeyID(of: record)
         let context = try Self.context(owner, entryID)
         let key: DataKey
-        if let cached = try cachedOpeningKey(id, owner: owner) { key = cached } else { key = try await loadOpeningKey(id, owner: owner) }
+        if let cached = try cachedOpeningKey(id, owner: owner) {
+            key = cached
+        } else {
+            key = try await loadOpeningKey(id, owner: owner)
+        }
         do {
             return try RecordEnvelope.open(record, into: output, with: key, context: context)
         } catch {
@@ -136,11 +143,19 @@ public final class EncryptorRegistry: Sendable {
     }
 
     /// Opens `record` into a new array.
-    public nonisolated(nonsending) func open(_ record: [UInt8], owner: Owner, entryID: String) async throws(RegistryError) -> [UInt8] {
-        let id = try record.withUnsafeBytes { raw in Swift.Result { () throws(RegistryError) in try Self.dataKeyID(of: raw) } }.get()
+    public nonisolated(nonsending) func open(
+        _ record: [UInt8], owner: Owner, entryID: String
+    ) async throws(RegistryError) -> [UInt8] {
+        let id = try record.withUnsafeBytes { raw in
+            Swift.Result { () throws(RegistryError) in try Self.dataKeyID(of: raw) }
+        }.get()
         let context = try Self.context(owner, entryID)
         let key: DataKey
-        if let cached = try cachedOpeningKey(id, owner: owner) { key = cached } else { key = try await loadOpeningKey(id, owner: owner) }
+        if let cached = try cachedOpeningKey(id, owner: owner) {
+            key = cached
+        } else {
+            key = try await loadOpeningKey(id, owner: owner)
+        }
         do {
             return try RecordEnvelope.open(record, with: key, context: context)
         } catch {
@@ -151,7 +166,9 @@ public final class EncryptorRegistry: Sendable {
     /// Opens `record` into a new array when its data key is in the cache, without waiting for
     /// anything: for code that holds the record's bytes only briefly (a database row). Nil on a
     /// miss; `open` then loads the key.
-    public func openIfCached(_ record: UnsafeRawBufferPointer, owner: Owner, entryID: String) throws(RegistryError) -> [UInt8]? {
+    public func openIfCached(
+        _ record: UnsafeRawBufferPointer, owner: Owner, entryID: String
+    ) throws(RegistryError) -> [UInt8]? {
         let id = try Self.dataKeyID(of: record)
         guard let key = try cachedOpeningKey(id, owner: owner) else { return nil }
         let context = try Self.context(owner, entryID)

@@ -21,7 +21,9 @@ public struct KeyVersion: Sendable, Hashable {
     public let state: KeyState
     public let createdAt: Timestamp
 
-    public init(owner: Owner, version: Int, name: KeyName, recipient: X25519Recipient, state: KeyState, createdAt: Timestamp) {
+    public init(
+        owner: Owner, version: Int, name: KeyName, recipient: X25519Recipient, state: KeyState, createdAt: Timestamp
+    ) {
         self.owner = owner
         self.version = version
         self.name = name

@@ -24,7 +24,10 @@ public struct StoredDataKey: Sendable, Hashable {
     public let state: DataKeyState
     public let createdAt: Timestamp
 
-    public init(id: DataKeyID, owner: Owner, wrapped: [UInt8]?, fingerprints: [Fingerprint], state: DataKeyState, createdAt: Timestamp) {
+    public init(
+        id: DataKeyID, owner: Owner, wrapped: [UInt8]?, fingerprints: [Fingerprint], state: DataKeyState,
+        createdAt: Timestamp
+    ) {
         self.id = id
         self.owner = owner
         self.wrapped = wrapped

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ActorKeys
 
 @Suite("Bech32 (BIP173, as age uses it)")
@@ -18,7 +19,10 @@ struct Bech32Tests {
         ([0x20] + Array("1nwldj5".utf8), "HRP character out of range"),
         ([0x7F] + Array("1axkwrx".utf8), "HRP character out of range"),
         ([0x80] + Array("1eym55h".utf8), "HRP character out of range"),
-        (Array("an84characterslonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1569pvx".utf8), "HRP longer than 83"),
+        (
+            Array("an84characterslonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1569pvx".utf8),
+            "HRP longer than 83"
+        ),
         (Array("pzry9x0s0muk".utf8), "no separator"),
         (Array("1pzry9x0s0muk".utf8), "empty HRP"),
         (Array("x1b4n0q5v".utf8), "invalid data character"),

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import ActorKeys
 import TestSupport
+import Testing
+
+@testable import ActorKeys
 
 @Suite("key store: generate, modes, conflicts, primary")
 struct KeyStoreTests {
@@ -23,7 +24,8 @@ struct KeyStoreTests {
         #expect(lines[0].hasPrefix("# created: 20") && lines[0].hasSuffix("Z"))
         #expect(lines[1] == "# public key: " + key.recipient.encoded)
         #expect(lines[2].hasPrefix("AGE-SECRET-KEY-1"))
-        let loaded = try KeyStore(directory: keys).loadIdentity(owner: .actor(try ActorID("alice")), name: try KeyName("v1"))
+        let loaded = try KeyStore(directory: keys).loadIdentity(
+            owner: .actor(try ActorID("alice")), name: try KeyName("v1"))
         #expect(loaded.recipient == key.recipient)
         #expect(key.fingerprint == key.recipient.fingerprint)
         // Nothing but the two files: no temporary file is left behind.
@@ -73,7 +75,8 @@ struct KeyStoreTests {
         #expect(home.contents(of: second.recipientPath) == second.recipient.encoded + "\n")
         #expect(home.mode(of: second.identityPath) == 0o600)
         // A rename, not a rewrite in place: a reader holding the old file never sees a mix.
-        let newInode = try FileManager.default.attributesOfItem(atPath: second.identityPath)[.systemFileNumber] as! NSNumber
+        let newInode =
+            try FileManager.default.attributesOfItem(atPath: second.identityPath)[.systemFileNumber] as! NSNumber
         #expect(newInode != inode)
         #expect(Set(home.entries(in: home.path + "/shared")) == ["v1.key", "v1.pub"])
     }
@@ -97,11 +100,15 @@ struct KeyStoreTests {
     func invalidNames() throws {
         let home = TemporaryDirectory()
         for name in ["../escape", "a/b", "", "Primary", ".key"] {
-            let error = #expect(throws: ActorKeysError.self) { try KeyStore.generate(keysDirectory: home.path, name: name, actor: nil) }
+            let error = #expect(throws: ActorKeysError.self) {
+                try KeyStore.generate(keysDirectory: home.path, name: name, actor: nil)
+            }
             #expect(error?.code == .invalidName)
         }
         for actor in ["../../etc", "a/b", "", "Alice"] {
-            let error = #expect(throws: ActorKeysError.self) { try KeyStore.generate(keysDirectory: home.path, name: "v1", actor: actor) }
+            let error = #expect(throws: ActorKeysError.self) {
+                try KeyStore.generate(keysDirectory: home.path, name: "v1", actor: actor)
+            }
             #expect(error?.code == .invalidActor)
         }
         #expect(home.entries(in: home.path).isEmpty)
@@ -112,7 +119,9 @@ struct KeyStoreTests {
         let home = TemporaryDirectory()
         // A file where the actors folder should be.
         _ = FileManager.default.createFile(atPath: home.path + "/actors", contents: Data("x".utf8))
-        let error = #expect(throws: ActorKeysError.self) { try KeyStore.generate(keysDirectory: home.path, name: "v1", actor: "alice") }
+        let error = #expect(throws: ActorKeysError.self) {
+            try KeyStore.generate(keysDirectory: home.path, name: "v1", actor: "alice")
+        }
         #expect(error?.code == .writeFailed)
         // A read-only key folder.
         let readOnly = home.path + "/ro"
@@ -120,7 +129,9 @@ struct KeyStoreTests {
         chmod(readOnly + "/shared", 0o500)
         defer { chmod(readOnly + "/shared", 0o700) }
         if geteuid() != 0 {
-            let denied = #expect(throws: ActorKeysError.self) { try KeyStore.generate(keysDirectory: readOnly, name: "v1", actor: nil) }
+            let denied = #expect(throws: ActorKeysError.self) {
+                try KeyStore.generate(keysDirectory: readOnly, name: "v1", actor: nil)
+            }
             #expect(denied?.code == .writeFailed)
             #expect(home.entries(in: readOnly + "/shared").isEmpty)
         }
@@ -160,7 +171,8 @@ struct KeyStoreTests {
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(outcomes.filter { $0 }.count == 1)
-        let key = try KeyStore(directory: path).loadIdentity(owner: .actor(try ActorID("alice")), name: try KeyName("race"))
+        let key = try KeyStore(directory: path).loadIdentity(
+            owner: .actor(try ActorID("alice")), name: try KeyName("race"))
         #expect(home.contents(of: path + "/actors/alice/race.pub") == key.recipient.encoded + "\n")
         #expect(Set(home.entries(in: path + "/actors/alice")) == ["race.key", "race.pub"])
     }
@@ -182,14 +194,20 @@ struct IdentityFileTests {
         let identity = X25519Identity.generate()
         let secret = secretLine(identity)
         let broken = "# ok\n" + secret + "\n" + String(secret.dropLast()) + "\n"
-        let error = #expect(throws: ActorKeysError.self) { try Array(broken.utf8).withUnsafeBytes { try IdentityFile.parse($0) } }
+        let error = #expect(throws: ActorKeysError.self) {
+            try Array(broken.utf8).withUnsafeBytes { try IdentityFile.parse($0) }
+        }
         #expect(error?.message.hasPrefix("error at line 3: ") == true)
         #expect(error?.message.contains(String(secret.dropFirst(20).prefix(10))) == false)
         for text in ["", "# only a comment\n", "\n\n"] {
-            let empty = #expect(throws: ActorKeysError.self) { try Array(text.utf8).withUnsafeBytes { try IdentityFile.parse($0) } }
+            let empty = #expect(throws: ActorKeysError.self) {
+                try Array(text.utf8).withUnsafeBytes { try IdentityFile.parse($0) }
+            }
             #expect(empty?.message == "no secret keys found")
         }
-        let indented = #expect(throws: ActorKeysError.self) { try Array((" " + secret).utf8).withUnsafeBytes { try IdentityFile.parse($0) } }
+        let indented = #expect(throws: ActorKeysError.self) {
+            try Array((" " + secret).utf8).withUnsafeBytes { try IdentityFile.parse($0) }
+        }
         #expect(indented?.code == .malformedIdentity)
     }
 

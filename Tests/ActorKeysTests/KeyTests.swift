@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ActorKeys
 
 @Suite("X25519 identities and recipients")
@@ -49,7 +50,9 @@ struct KeyTests {
     func malformedKeys() {
         var corrupted = Array(Self.specIdentity)
         corrupted[30] = corrupted[30] == "Q" ? "P" : "Q"
-        for text in [String(corrupted), String(Self.specIdentity.dropLast()), Self.specIdentity + "Q", "AGE-SECRET-KEY-1", ""] {
+        for text in [
+            String(corrupted), String(Self.specIdentity.dropLast()), Self.specIdentity + "Q", "AGE-SECRET-KEY-1", "",
+        ] {
             do {
                 _ = try X25519Identity(parsing: text)
                 Issue.record("accepted \(text.count) characters")
@@ -77,7 +80,9 @@ struct KeyTests {
         let identity = X25519Identity.generate()
         let secret = identity.encodedSecretKey()
         let encoded = secret.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
-        for text in [String(describing: identity), String(reflecting: identity), String(describing: secret), "\(identity)"] {
+        for text in [
+            String(describing: identity), String(reflecting: identity), String(describing: secret), "\(identity)",
+        ] {
             #expect(!text.contains(encoded))
             #expect(!text.contains("AGE-SECRET-KEY"))
         }
@@ -98,16 +103,23 @@ struct KeyTests {
 
 @Suite("names and actor ids")
 struct SlugTests {
-    @Test("valid slugs", arguments: ["a", "0", "primary", "v2", "2026-11-23t06.05.00z", "svc_billing-agent.v3", String(repeating: "a", count: 64)])
+    @Test(
+        "valid slugs",
+        arguments: [
+            "a", "0", "primary", "v2", "2026-11-23t06.05.00z", "svc_billing-agent.v3",
+            String(repeating: "a", count: 64),
+        ])
     func valid(_ name: String) throws {
         #expect(try KeyName(name).rawValue == name)
         #expect(try ActorID(name).rawValue == name)
     }
 
-    @Test("hostile and malformed names", arguments: [
-        "", ".", "..", "../etc", "a/b", "/abs", ".hidden", "-flag", "_x", "Upper", "a b", "a\u{0}b", "é", "a\nb",
-        String(repeating: "a", count: 65), "a\\b", "~root",
-    ])
+    @Test(
+        "hostile and malformed names",
+        arguments: [
+            "", ".", "..", "../etc", "a/b", "/abs", ".hidden", "-flag", "_x", "Upper", "a b", "a\u{0}b", "é", "a\nb",
+            String(repeating: "a", count: 65), "a\\b", "~root",
+        ])
     func invalid(_ name: String) {
         do {
             _ = try KeyName(name)

@@ -1,12 +1,13 @@
 import ActorKeys
 import Admin
-@testable import AdminHTTP
 import AdminTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
+
+@testable import AdminHTTP
 
 /// The CLI's `--json` is the API's JSON: the same bytes for the same read, and the same schema
 /// for the same kind of action.
@@ -39,31 +40,54 @@ struct CLIParityTests {
                 #expect(printed.status == 0, "\(printed.stderr)")
                 let answered = try await client.call(.get, path, as: admin)
                 #expect(answered.status == 200)
-                #expect(printed.stdoutText.trimmingCharacters(in: .newlines) == answered.text, "actorkeys \(arguments.joined(separator: " ")) vs GET \(path)")
+                #expect(
+                    printed.stdoutText.trimmingCharacters(in: .newlines) == answered.text,
+                    "actorkeys \(arguments.joined(separator: " ")) vs GET \(path)")
             }
             // Actions: the CLI's report validates against the schema of the API's answer to the
             // same action.
             let actions: [(CommandResult, HTTPRequest.Method, String, String?)] = [
-                (try cli("actor", "enroll", "carol", "--keys", "opt-in", "--json"), .post, "/v1/admin/actors", #"{"actor_id":"dave","keys":"opt-in"}"#),
+                (
+                    try cli("actor", "enroll", "carol", "--keys", "opt-in", "--json"), .post, "/v1/admin/actors",
+                    #"{"actor_id":"dave","keys":"opt-in"}"#
+                ),
                 (try cli("key", "create", "--actor", "carol", "--json"), .post, "/v1/admin/actors/dave/keys", nil),
-                (try cli("key", "rotate", "--actor", "carol", "--json"), .post, "/v1/admin/encryption/rotate-key", #"{"actor_id":"dave"}"#),
-                (try cli("key", "shred", "--actor", "carol", "--yes", "--json"), .delete, "/v1/admin/actors/dave/keys", nil),
+                (
+                    try cli("key", "rotate", "--actor", "carol", "--json"), .post, "/v1/admin/encryption/rotate-key",
+                    #"{"actor_id":"dave"}"#
+                ),
+                (
+                    try cli("key", "shred", "--actor", "carol", "--yes", "--json"), .delete,
+                    "/v1/admin/actors/dave/keys", nil
+                ),
             ]
             for (printed, method, path, body) in actions {
                 let answered = try await client.call(method, path, as: admin, json: body)
-                let reply = try #require(AdminAPI.endpoint(method, path)?.replies.first { $0.status == answered.status })
+                let reply = try #require(
+                    AdminAPI.endpoint(method, path)?.replies.first { $0.status == answered.status })
                 guard case .json(let type, _) = reply.body else { throw MissingSchema(path: path) }
                 let value = try #require(JSONValue.parse(printed.stdout))
-                #expect(type.violation(by: value, schemas: { AdminAPI.schemas[$0] }) == nil, "\(path): \(printed.stdoutText)")
+                #expect(
+                    type.violation(by: value, schemas: { AdminAPI.schemas[$0] }) == nil,
+                    "\(path): \(printed.stdoutText)")
                 #expect(Set(Self.keys(printed.stdout)) == Set(Self.keys(Array(answered.text.utf8))), "\(path)")
             }
-            let appended = try TestSupport.run(Tools.actorkeys, ["ledger", "append", "--actor", "alice", "--json"], input: Array("x".utf8), environment: environment)
+            let appended = try TestSupport.run(
+                Tools.actorkeys, ["ledger", "append", "--actor", "alice", "--json"], input: Array("x".utf8),
+                environment: environment)
             let entry = try #require(JSONValue.parse(appended.stdout))
-            #expect(EntryReport.jsonType.violation(by: entry, schemas: { AdminAPI.schemas[$0] }) == nil, "\(appended.stdoutText) \(appended.stderr)")
+            #expect(
+                EntryReport.jsonType.violation(by: entry, schemas: { AdminAPI.schemas[$0] }) == nil,
+                "\(appended.stdoutText) \(appended.stderr)")
             // Reports without a route still print their one type.
             let verified = try cli("audit", "verify", "--json")
             let verification = try #require(JSONValue.parse(verified.stdout))
-            #expect(verification == .object(["events": verification.member("events")!, "intact": .bool(true), "first_broken": .null, "problem": .null]))
+            #expect(
+                verification
+                    == .object([
+                        "events": verification.member("events")!, "intact": .bool(true), "first_broken": .null,
+                        "problem": .null,
+                    ]))
         }
     }
 

@@ -1,33 +1,41 @@
 import ActorKeys
 import Admin
-@testable import AdminHTTP
-
+import AdminTestSupport
+import Envelope
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Envelope
 import Ledger
-import Testing
-import AdminTestSupport
 import TestSupport
+import Testing
+
+@testable import AdminHTTP
 
 /// The HTTP API over a real socket, with the application's services running, on SQLite and
 /// PostgreSQL.
 @Suite("HTTP API over a socket", .serialized)
 struct HTTPLiveTests {
     func application(_ fixture: APIFixture) -> some ApplicationProtocol {
-        AdminServer.buildApplication(workspace: fixture.workspace, configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
+        AdminServer.buildApplication(
+            workspace: fixture.workspace, configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
     }
 
-    @Test("two concurrent rotations of the same actor: no corruption, one active version, rows readable", arguments: TestBackend.allCases)
+    @Test(
+        "two concurrent rotations of the same actor: no corruption, one active version, rows readable",
+        arguments: TestBackend.allCases)
     func concurrentRotations(_ backend: TestBackend) async throws {
         let fixture = try await APIFixture(backend)
         let rotator = fixture.tokens["rotator"]
         try await application(fixture).test(.ahc(.http)) { client in
-            let before = try await client.call(.post, "/v1/ledger/entries", as: fixture.adminToken, json: #"{"actor_id":"alice","payload":"before"}"#)
+            let before = try await client.call(
+                .post, "/v1/ledger/entries", as: fixture.adminToken, json: #"{"actor_id":"alice","payload":"before"}"#)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<2 {
-                    group.addTask { try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice"}"#).status }
+                    group.addTask {
+                        try await client.call(
+                            .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice"}"#
+                        ).status
+                    }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
@@ -36,7 +44,8 @@ struct HTTPLiveTests {
             let keyring = try await fixture.workspace.store.keyringOf(.actor(try ActorID("alice")))
             #expect(keyring.versions.filter { $0.state == .active }.count == 1)
             #expect(keyring.versions.count == 1 + statuses.filter { $0 == 200 }.count)
-            let after = try await client.call(.post, "/v1/ledger/entries", as: fixture.adminToken, json: #"{"actor_id":"alice","payload":"after"}"#)
+            let after = try await client.call(
+                .post, "/v1/ledger/entries", as: fixture.adminToken, json: #"{"actor_id":"alice","payload":"after"}"#)
             for reply in [before, after] {
                 let id = try #require(reply.json["id"] as? String)
                 #expect(try await client.call(.get, "/v1/ledger/entries/\(id)", as: fixture.adminToken).status == 200)
@@ -56,8 +65,12 @@ struct HTTPLiveTests {
                         var written: [(String, String)] = []
                         for index in 0..<40 {
                             let text = "writer \(writer) row \(index)"
-                            let reply = try await client.call(.post, "/v1/ledger/entries", as: alice, json: #"{"payload":"\#(text)"}"#)
-                            guard reply.status == 201, let id = reply.json["id"] as? String else { failed += 1; continue }
+                            let reply = try await client.call(
+                                .post, "/v1/ledger/entries", as: alice, json: #"{"payload":"\#(text)"}"#)
+                            guard reply.status == 201, let id = reply.json["id"] as? String else {
+                                failed += 1
+                                continue
+                            }
                             written.append((id, text))
                             let (old, expected) = written.randomElement()!
                             let read = try await client.call(.get, "/v1/ledger/entries/\(old)", as: alice)
@@ -68,7 +81,10 @@ struct HTTPLiveTests {
                 }
                 group.addTask {
                     for _ in 0..<5 {
-                        let status = try await client.call(.post, "/v1/admin/encryption/rotate-key", as: fixture.tokens["rotator"], json: #"{"actor_id":"alice"}"#).status
+                        let status = try await client.call(
+                            .post, "/v1/admin/encryption/rotate-key", as: fixture.tokens["rotator"],
+                            json: #"{"actor_id":"alice"}"#
+                        ).status
                         if status != 200 { return 1 }
                         try await Task.sleep(for: .milliseconds(30))
                     }
@@ -88,9 +104,12 @@ struct HTTPLiveTests {
         try await application(fixture).test(.ahc(.http)) { client in
             let alice = fixture.tokens["alice"]
             _ = try await client.call(.post, "/v1/ledger/entries", as: alice, json: #"{"payload":"warm"}"#)
-            let rotated = try TestSupport.run(Tools.actorkeys, ["key", "rotate", "--actor", "alice", "--json"], environment: environment)
+            let rotated = try TestSupport.run(
+                Tools.actorkeys, ["key", "rotate", "--actor", "alice", "--json"], environment: environment)
             try #require(rotated.status == 0, "\(rotated.stderr)")
-            let fingerprint = try #require((try JSONSerialization.jsonObject(with: Data(rotated.stdout)) as? [String: Any])?["fingerprint"] as? String)
+            let fingerprint = try #require(
+                (try JSONSerialization.jsonObject(with: Data(rotated.stdout)) as? [String: Any])?["fingerprint"]
+                    as? String)
             let deadline = ContinuousClock.now + .seconds(1)
             var switched = false
             while !switched && ContinuousClock.now < deadline {

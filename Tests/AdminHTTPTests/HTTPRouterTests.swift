@@ -1,20 +1,23 @@
 import ActorKeys
 import Admin
-@testable import AdminHTTP
+import AdminTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Ledger
-import Testing
-import AdminTestSupport
 import TestSupport
+import Testing
 import Yams
+
+@testable import AdminHTTP
 
 /// Every endpoint and every status code of DESIGN.md, driven through the router without a
 /// socket, on SQLite and PostgreSQL.
 @Suite("HTTP API through the router", .serialized)
 struct HTTPRouterTests {
-    @Test("authentication: missing, malformed, unknown, revoked and shredded tokens are 401", arguments: TestBackend.allCases)
+    @Test(
+        "authentication: missing, malformed, unknown, revoked and shredded tokens are 401",
+        arguments: TestBackend.allCases)
     func authentication(_ backend: TestBackend) async throws {
         let fixture = try await APIFixture(backend)
         try await fixture.application().test(.router) { client in
@@ -35,7 +38,9 @@ struct HTTPRouterTests {
         }
     }
 
-    @Test("the public routes answer; the OpenAPI document parses and describes exactly the routes served", arguments: [TestBackend.sqlite])
+    @Test(
+        "the public routes answer; the OpenAPI document parses and describes exactly the routes served",
+        arguments: [TestBackend.sqlite])
     func publicRoutes(_ backend: TestBackend) async throws {
         let fixture = try await APIFixture(backend)
         try await fixture.application().test(.router) { client in
@@ -46,22 +51,33 @@ struct HTTPRouterTests {
             let parsed = try #require(try Yams.load(yaml: document.text) as? [String: Any])
             #expect(parsed["openapi"] as? String == "3.1.0")
             let paths = try #require(parsed["paths"] as? [String: [String: Any]])
-            let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
+            let documented = Set(
+                paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
             #expect(documented == Set(AdminAPI.endpoints.map { "\($0.method.rawValue) \($0.path)" }))
             // Every schema a document refers to is in it.
             let schemas = try #require((parsed["components"] as? [String: Any])?["schemas"] as? [String: Any])
             for reference in Self.references(in: parsed) {
-                #expect(schemas[String(reference.dropFirst("#/components/schemas/".count))] != nil, "\(reference) is not defined")
+                #expect(
+                    schemas[String(reference.dropFirst("#/components/schemas/".count))] != nil,
+                    "\(reference) is not defined")
             }
             // Every served route exists (no 404 "no such route"), whatever else it answers.
             for endpoint in AdminAPI.endpoints {
-                let uri = endpoint.path.replacingOccurrences(of: "{id}", with: endpoint.path.contains("entries") ? "01ARZ3NDEKTSV4RRFFQ69G5FAV" : "nobody")
-                let reply = try await client.call(endpoint.method, uri, as: fixture.adminToken, json: endpoint.request == nil ? nil : "{}")
-                #expect(reply.errorMessage.hasPrefix("no such route") == false, "\(endpoint.method) \(endpoint.path) is not served")
+                let uri = endpoint.path.replacingOccurrences(
+                    of: "{id}", with: endpoint.path.contains("entries") ? "01ARZ3NDEKTSV4RRFFQ69G5FAV" : "nobody")
+                let reply = try await client.call(
+                    endpoint.method, uri, as: fixture.adminToken, json: endpoint.request == nil ? nil : "{}")
+                #expect(
+                    reply.errorMessage.hasPrefix("no such route") == false,
+                    "\(endpoint.method) \(endpoint.path) is not served")
             }
             let metrics = try await client.call(.get, "/metrics", as: nil)
-            #expect(metrics.text.contains("actorkeys_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"))
-            #expect(metrics.text.contains("actorkeys_http_requests_total{method=\"GET\",route=\"/v1/admin/actors/{id}\",status=\"404\"} 1"))
+            #expect(
+                metrics.text.contains(
+                    "actorkeys_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"))
+            #expect(
+                metrics.text.contains(
+                    "actorkeys_http_requests_total{method=\"GET\",route=\"/v1/admin/actors/{id}\",status=\"404\"} 1"))
             #expect(metrics.text.contains("actorkeys_registry_cache_hits_total"))
             #expect(metrics.text.contains("actorkeys_key_rotations_total"))
             #expect(try await client.call(.get, "/nowhere", as: nil).status == 404)
@@ -83,12 +99,16 @@ struct HTTPRouterTests {
         let fixture = try await APIFixture(backend)
         try await fixture.application().test(.router) { client in
             let admin = fixture.adminToken
-            let created = try await client.call(.post, "/v1/admin/actors", as: admin, json: #"{"actor_id":"bob","keys":"opt-in"}"#)
+            let created = try await client.call(
+                .post, "/v1/admin/actors", as: admin, json: #"{"actor_id":"bob","keys":"opt-in"}"#)
             #expect(created.status == 201)
             #expect(created.json["key_policy"] as? String == "opt-in")
-            #expect(try await client.call(.post, "/v1/admin/actors", as: admin, json: #"{"actor_id":"bob"}"#).status == 409)
-            for body in [#"{"actor_id":"Bad/Id"}"#, #"{"actor_id":"x","keys":"sometimes"}"#, #"{"actor_id":"x","extra":1}"#,
-                         #"{"actor_id":7}"#, #"{"keys":"auto"}"#, #"[1,2]"#, #"{"actor_id":"x","is_admin":"yes"}"#] {
+            #expect(
+                try await client.call(.post, "/v1/admin/actors", as: admin, json: #"{"actor_id":"bob"}"#).status == 409)
+            for body in [
+                #"{"actor_id":"Bad/Id"}"#, #"{"actor_id":"x","keys":"sometimes"}"#, #"{"actor_id":"x","extra":1}"#,
+                #"{"actor_id":7}"#, #"{"keys":"auto"}"#, #"[1,2]"#, #"{"actor_id":"x","is_admin":"yes"}"#,
+            ] {
                 let reply = try await client.call(.post, "/v1/admin/actors", as: admin, json: body)
                 #expect(reply.status == 422, "\(body): \(reply.text)")
                 #expect(reply.errorCode == "invalid_argument")
@@ -96,7 +116,8 @@ struct HTTPRouterTests {
             #expect(try await client.call(.post, "/v1/admin/actors", as: admin, json: "{not json").status == 400)
             let huge = #"{"actor_id":""# + String(repeating: "a", count: 100_000) + #""}"#
             #expect(try await client.call(.post, "/v1/admin/actors", as: admin, json: huge).status == 413)
-            let denied = try await client.call(.post, "/v1/admin/actors", as: fixture.tokens["alice"], json: #"{"actor_id":"eve"}"#)
+            let denied = try await client.call(
+                .post, "/v1/admin/actors", as: fixture.tokens["alice"], json: #"{"actor_id":"eve"}"#)
             #expect(denied.status == 403)
             #expect(denied.errorMessage.contains("no permissions entry"))
             #expect(try await client.call(.get, "/v1/admin/actors", as: fixture.tokens["alice"]).status == 403)
@@ -114,38 +135,71 @@ struct HTTPRouterTests {
         }
     }
 
-    @Test("rotate-key: 200 with the contract's body, 403 twice, 404, 409, 422, 500; each one audited", arguments: TestBackend.allCases)
+    @Test(
+        "rotate-key: 200 with the contract's body, 403 twice, 404, 409, 422, 500; each one audited",
+        arguments: TestBackend.allCases)
     func rotateKey(_ backend: TestBackend) async throws {
         let fixture = try await APIFixture(backend)
         try await fixture.application().test(.router) { client in
             let rotator = fixture.tokens["rotator"]
-            let rotated = try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice"}"#)
+            let rotated = try await client.call(
+                .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice"}"#)
             #expect(rotated.status == 200, "\(rotated.text)")
-            for field in ["actor", "fingerprint", "previous_fingerprint", "recipient", "identity_path", "recipient_path", "next_step"] {
+            for field in [
+                "actor", "fingerprint", "previous_fingerprint", "recipient", "identity_path", "recipient_path",
+                "next_step",
+            ] {
                 #expect(rotated.json[field] != nil, "missing \(field)")
             }
             #expect((rotated.json["next_step"] as? String)?.contains("no restart") == true)
             let shared = try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: "{}")
             #expect(shared.status == 200 && shared.json["actor"] is NSNull)
 
-            let nonAdmin = try await client.call(.post, "/v1/admin/encryption/rotate-key", as: fixture.tokens["alice"], json: "{}")
+            let nonAdmin = try await client.call(
+                .post, "/v1/admin/encryption/rotate-key", as: fixture.tokens["alice"], json: "{}")
             #expect(nonAdmin.status == 403)
-            let adminWithoutFlag = try await client.call(.post, "/v1/admin/encryption/rotate-key", as: fixture.tokens["ops"], json: "{}")
+            let adminWithoutFlag = try await client.call(
+                .post, "/v1/admin/encryption/rotate-key", as: fixture.tokens["ops"], json: "{}")
             #expect(adminWithoutFlag.status == 403)
             #expect(adminWithoutFlag.errorMessage.contains("can_rotate_encryption_key"))
             #expect(!adminWithoutFlag.errorMessage.contains("is_admin"))
-            #expect(try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"nobody"}"#).status == 404)
-            #expect(try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice","name":"v2"}"#).status == 409)
-            #expect(try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice","name":"v2","force":true}"#).status == 409)
-            #expect(try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"name":"primary"}"#).status == 422)
-            #expect(try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"name":"../etc"}"#).status == 422)
-            #expect(try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"force":"yes"}"#).status == 422)
+            #expect(
+                try await client.call(
+                    .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"nobody"}"#
+                ).status == 404)
+            #expect(
+                try await client.call(
+                    .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice","name":"v2"}"#
+                ).status == 409)
+            #expect(
+                try await client.call(
+                    .post, "/v1/admin/encryption/rotate-key", as: rotator,
+                    json: #"{"actor_id":"alice","name":"v2","force":true}"#
+                ).status == 409)
+            #expect(
+                try await client.call(
+                    .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"name":"primary"}"#
+                ).status == 422)
+            #expect(
+                try await client.call(
+                    .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"name":"../etc"}"#
+                ).status == 422)
+            #expect(
+                try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"force":"yes"}"#)
+                    .status == 422)
 
             // A file of that name that is not a key version: 409 without force, 200 with it.
             let keys = fixture.workspace.keyStore
             _ = try keys.generate(name: try KeyName("stray"), owner: .actor(try ActorID("alice")))
-            #expect(try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice","name":"stray"}"#).status == 409)
-            #expect(try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice","name":"stray","force":true}"#).status == 200)
+            #expect(
+                try await client.call(
+                    .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice","name":"stray"}"#
+                ).status == 409)
+            #expect(
+                try await client.call(
+                    .post, "/v1/admin/encryption/rotate-key", as: rotator,
+                    json: #"{"actor_id":"alice","name":"stray","force":true}"#
+                ).status == 200)
 
             // Key generation fails for a rotation (a file where alice's key folder is): 500, and
             // nothing is half-written: no new version, the old files back in place work.
@@ -153,14 +207,17 @@ struct HTTPRouterTests {
             try FileManager.default.moveItem(atPath: aliceFolder, toPath: aliceFolder + ".aside")
             _ = FileManager.default.createFile(atPath: aliceFolder, contents: Data("x".utf8))
             let versions = try await fixture.workspace.store.keyringOf(.actor(try ActorID("alice"))).versions.count
-            let broken = try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice"}"#)
+            let broken = try await client.call(
+                .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice"}"#)
             #expect(broken.status == 500)
-            #expect(try await fixture.workspace.store.keyringOf(.actor(try ActorID("alice"))).versions.count == versions)
+            #expect(
+                try await fixture.workspace.store.keyringOf(.actor(try ActorID("alice"))).versions.count == versions)
             try FileManager.default.removeItem(atPath: aliceFolder)
             try FileManager.default.moveItem(atPath: aliceFolder + ".aside", toPath: aliceFolder)
 
             // Key generation fails (a file where bob's key folder goes): 500, nothing half-written.
-            _ = try await client.call(.post, "/v1/admin/actors", as: fixture.adminToken, json: #"{"actor_id":"bob","keys":"opt-in"}"#)
+            _ = try await client.call(
+                .post, "/v1/admin/actors", as: fixture.adminToken, json: #"{"actor_id":"bob","keys":"opt-in"}"#)
             let folder = keys.directory(for: .actor(try ActorID("bob")))
             _ = FileManager.default.createFile(atPath: folder, contents: Data("x".utf8))
             let failed = try await client.call(.post, "/v1/admin/actors/bob/keys", as: fixture.adminToken)
@@ -170,10 +227,12 @@ struct HTTPRouterTests {
             try FileManager.default.removeItem(atPath: folder)
         }
         let types = try await fixture.workspace.store.auditEvents(limit: 1000).map(\.eventType)
-        for expected in ["admin.encryption.rotate.success", "admin.encryption.rotate.error.permission_denied",
-                         "admin.encryption.rotate.error.not_found", "admin.encryption.rotate.error.conflict",
-                         "admin.encryption.rotate.error.invalid_argument", "admin.encryption.rotate.error.failed",
-                         "admin.encryption.key_create.error.failed"] {
+        for expected in [
+            "admin.encryption.rotate.success", "admin.encryption.rotate.error.permission_denied",
+            "admin.encryption.rotate.error.not_found", "admin.encryption.rotate.error.conflict",
+            "admin.encryption.rotate.error.invalid_argument", "admin.encryption.rotate.error.failed",
+            "admin.encryption.key_create.error.failed",
+        ] {
             #expect(types.contains(expected), "no \(expected) event")
         }
         #expect(try await fixture.base.admin.verifyAudit().isIntact)
@@ -184,20 +243,29 @@ struct HTTPRouterTests {
         let fixture = try await APIFixture(backend)
         try await fixture.application().test(.router) { client in
             let admin = fixture.adminToken
-            _ = try await client.call(.post, "/v1/ledger/entries", as: fixture.tokens["alice"], json: #"{"payload":"before"}"#)
-            _ = try await client.call(.post, "/v1/admin/encryption/rotate-key", as: admin, json: #"{"actor_id":"alice"}"#)
-            let started = try await client.call(.post, "/v1/admin/encryption/rewrap", as: admin, json: #"{"actor_id":"alice"}"#)
+            _ = try await client.call(
+                .post, "/v1/ledger/entries", as: fixture.tokens["alice"], json: #"{"payload":"before"}"#)
+            _ = try await client.call(
+                .post, "/v1/admin/encryption/rotate-key", as: admin, json: #"{"actor_id":"alice"}"#)
+            let started = try await client.call(
+                .post, "/v1/admin/encryption/rewrap", as: admin, json: #"{"actor_id":"alice"}"#)
             #expect(started.status == 202)
             let id = try #require((started.json["job"] as? [String: Any])?["id"] as? String)
             var state = "running"
             for _ in 0..<100 where state == "running" {
                 try await Task.sleep(for: .milliseconds(20))
-                state = try await client.call(.get, "/v1/admin/encryption/jobs/\(id)", as: admin).json["state"] as? String ?? "?"
+                state =
+                    try await client.call(.get, "/v1/admin/encryption/jobs/\(id)", as: admin).json["state"] as? String
+                    ?? "?"
             }
             #expect(state == "succeeded")
             #expect(try await client.call(.get, "/v1/admin/encryption/jobs/job_nope", as: admin).status == 404)
-            #expect(try await client.call(.post, "/v1/admin/encryption/rewrap", as: admin, json: #"{"actor_id":"nobody"}"#).status == 404)
-            #expect(try await client.call(.post, "/v1/admin/encryption/rewrap", as: fixture.tokens["alice"], json: "{}").status == 403)
+            #expect(
+                try await client.call(.post, "/v1/admin/encryption/rewrap", as: admin, json: #"{"actor_id":"nobody"}"#)
+                    .status == 404)
+            #expect(
+                try await client.call(.post, "/v1/admin/encryption/rewrap", as: fixture.tokens["alice"], json: "{}")
+                    .status == 403)
 
             let status = try await client.call(.get, "/v1/admin/encryption/status", as: admin)
             #expect(status.status == 200 && (status.json["owners"] as? [Any])?.isEmpty == false)
@@ -208,7 +276,9 @@ struct HTTPRouterTests {
             #expect(noShred.status == 403 && noShred.errorMessage.contains("can_shred"))
             let shredded = try await client.call(.delete, "/v1/admin/actors/alice/keys", as: fixture.tokens["shredder"])
             #expect(shredded.status == 200 && shredded.json["rows_unreadable"] as? Int == 1)
-            #expect(try await client.call(.delete, "/v1/admin/actors/nobody/keys", as: fixture.tokens["shredder"]).status == 404)
+            #expect(
+                try await client.call(.delete, "/v1/admin/actors/nobody/keys", as: fixture.tokens["shredder"]).status
+                    == 404)
 
             let page = try await client.call(.get, "/v1/admin/audit?limit=2", as: admin)
             #expect((page.json["events"] as? [[String: Any]])?.count == 2)
@@ -220,39 +290,61 @@ struct HTTPRouterTests {
         }
     }
 
-    @Test("ledger: actors read and write their own; admins anyone's; 410 for shredded rows", arguments: TestBackend.allCases)
+    @Test(
+        "ledger: actors read and write their own; admins anyone's; 410 for shredded rows",
+        arguments: TestBackend.allCases)
     func ledger(_ backend: TestBackend) async throws {
         let fixture = try await APIFixture(backend)
         try await fixture.application().test(.router) { client in
-            let alice = fixture.tokens["alice"], admin = fixture.adminToken
-            let written = try await client.call(.post, "/v1/ledger/entries", as: alice, json: #"{"kind":"prompt","payload":"alice's prompt"}"#)
+            let alice = fixture.tokens["alice"]
+            let admin = fixture.adminToken
+            let written = try await client.call(
+                .post, "/v1/ledger/entries", as: alice, json: #"{"kind":"prompt","payload":"alice's prompt"}"#)
             #expect(written.status == 201)
             #expect(written.json["protection"] as? String == "actor")
             #expect(written.json["payload"] == nil)
             let id = try #require(written.json["id"] as? String)
-            #expect(try await client.call(.get, "/v1/ledger/entries/\(id)", as: alice).json["payload"] as? String == "alice's prompt")
-            #expect(try await client.call(.get, "/v1/ledger/entries/\(id)", as: fixture.tokens["ops"]).json["payload"] as? String == "alice's prompt")
-            let other = try await client.call(.post, "/v1/ledger/entries", as: fixture.tokens["ops"], json: #"{"actor_id":"rotator","payload":"admin writes for rotator"}"#)
+            #expect(
+                try await client.call(.get, "/v1/ledger/entries/\(id)", as: alice).json["payload"] as? String
+                    == "alice's prompt")
+            #expect(
+                try await client.call(.get, "/v1/ledger/entries/\(id)", as: fixture.tokens["ops"]).json["payload"]
+                    as? String == "alice's prompt")
+            let other = try await client.call(
+                .post, "/v1/ledger/entries", as: fixture.tokens["ops"],
+                json: #"{"actor_id":"rotator","payload":"admin writes for rotator"}"#)
             #expect(other.status == 201)
             let otherID = try #require(other.json["id"] as? String)
             #expect(try await client.call(.get, "/v1/ledger/entries/\(otherID)", as: alice).status == 403)
-            #expect(try await client.call(.post, "/v1/ledger/entries", as: alice, json: #"{"actor_id":"ops","payload":"x"}"#).status == 403)
+            #expect(
+                try await client.call(
+                    .post, "/v1/ledger/entries", as: alice, json: #"{"actor_id":"ops","payload":"x"}"#
+                ).status == 403)
 
             let bytes = Data([0, 1, 2, 255]).base64EncodedString()
-            let binary = try await client.call(.post, "/v1/ledger/entries", as: alice, json: #"{"payload_base64":"\#(bytes)","encrypt":false}"#)
+            let binary = try await client.call(
+                .post, "/v1/ledger/entries", as: alice, json: #"{"payload_base64":"\#(bytes)","encrypt":false}"#)
             #expect(binary.json["protection"] as? String == "plaintext")
             let binaryID = try #require(binary.json["id"] as? String)
-            #expect(try await client.call(.get, "/v1/ledger/entries/\(binaryID)", as: alice).json["payload_base64"] as? String == bytes)
+            #expect(
+                try await client.call(.get, "/v1/ledger/entries/\(binaryID)", as: alice).json["payload_base64"]
+                    as? String == bytes)
 
-            for body in [#"{"payload":"a","payload_base64":"YQ=="}"#, #"{"payload_base64":"***"}"#, "{}", #"{"payload":1}"#, #"{"kind":"bad kind","payload":"x"}"#] {
-                #expect(try await client.call(.post, "/v1/ledger/entries", as: alice, json: body).status == 422, "\(body)")
+            for body in [
+                #"{"payload":"a","payload_base64":"YQ=="}"#, #"{"payload_base64":"***"}"#, "{}", #"{"payload":1}"#,
+                #"{"kind":"bad kind","payload":"x"}"#,
+            ] {
+                #expect(
+                    try await client.call(.post, "/v1/ledger/entries", as: alice, json: body).status == 422, "\(body)")
             }
             #expect(try await client.call(.get, "/v1/ledger/entries/not-an-id", as: alice).status == 422)
-            #expect(try await client.call(.get, "/v1/ledger/entries/01ARZ3NDEKTSV4RRFFQ69G5FAV", as: alice).status == 404)
+            #expect(
+                try await client.call(.get, "/v1/ledger/entries/01ARZ3NDEKTSV4RRFFQ69G5FAV", as: alice).status == 404)
             let own = try await client.call(.get, "/v1/ledger/entries", as: alice)
             #expect((own.json["entries"] as? [[String: Any]])?.count == 2)
             #expect(try await client.call(.get, "/v1/ledger/entries?actor_id=ops", as: alice).status == 403)
-            #expect((try await client.call(.get, "/v1/ledger/entries", as: admin).json["entries"] as? [Any])?.count == 3)
+            #expect(
+                (try await client.call(.get, "/v1/ledger/entries", as: admin).json["entries"] as? [Any])?.count == 3)
 
             #expect(try await client.call(.delete, "/v1/admin/actors/rotator/keys", as: admin).status == 200)
             let gone = try await client.call(.get, "/v1/ledger/entries/\(otherID)", as: admin)
@@ -270,11 +362,14 @@ struct HTTPRouterTests {
             let cases: [(HTTPRequest.Method, String, String?)] = [
                 (.post, "/v1/admin/actors", deep), (.post, "/v1/ledger/entries", #"{"payload":"# + deep + "}"),
                 (.post, "/v1/admin/actors", "\u{0}\u{1}"), (.post, "/v1/admin/actors", #"{"actor_id":"\u0000"}"#),
-                (.post, "/v1/admin/actors", #"{"actor_id":"a","actor_id":"b","keys":null}"#), (.post, "/v1/admin/actors", "null"),
+                (.post, "/v1/admin/actors", #"{"actor_id":"a","actor_id":"b","keys":null}"#),
+                (.post, "/v1/admin/actors", "null"),
                 (.post, "/v1/admin/actors", #"{"actor_id":"a","\u0061ctor_id":"b"}"#),
-                (.post, "/v1/admin/encryption/rotate-key", #"{"actor_id":["alice"]}"#), (.post, "/v1/admin/encryption/rotate-key", "3"),
+                (.post, "/v1/admin/encryption/rotate-key", #"{"actor_id":["alice"]}"#),
+                (.post, "/v1/admin/encryption/rotate-key", "3"),
                 (.get, "/v1/admin/actors/%2e%2e%2fetc", nil), (.get, "/v1/ledger/entries/..%2F..%2Fetc", nil),
-                (.get, "/v1/ledger/entries?limit=-1", nil), (.get, "/v1/ledger/entries?after=99999999999999999999", nil),
+                (.get, "/v1/ledger/entries?limit=-1", nil),
+                (.get, "/v1/ledger/entries?after=99999999999999999999", nil),
                 (.get, "/v1/admin/encryption/jobs/" + String(repeating: "x", count: 5000), nil),
                 (.delete, "/v1/admin/actors/" + String(repeating: "a", count: 65) + "/keys", nil),
                 (.post, "/v1/ledger/entries", #"{"payload_base64":"\#(String(repeating: "A", count: 30_000_000))"}"#),
@@ -295,8 +390,10 @@ struct HTTPRouterTests {
             let admin = fixture.adminToken
             for (method, uri, body) in [
                 (HTTPRequest.Method.post, "/v1/admin/actors", #"{"actor_id":"zed"}"#), (.get, "/v1/admin/actors", nil),
-                (.post, "/v1/admin/encryption/rotate-key", #"{"actor_id":"zed"}"#), (.get, "/v1/admin/encryption/status", nil),
-                (.get, "/v1/admin/audit?limit=1000", nil), (.get, "/metrics", nil), (.post, "/v1/admin/actors", "{oops"),
+                (.post, "/v1/admin/encryption/rotate-key", #"{"actor_id":"zed"}"#),
+                (.get, "/v1/admin/encryption/status", nil),
+                (.get, "/v1/admin/audit?limit=1000", nil), (.get, "/metrics", nil),
+                (.post, "/v1/admin/actors", "{oops"),
             ] as [(HTTPRequest.Method, String, String?)] {
                 everything += try await client.call(method, uri, as: admin, json: body).text
             }

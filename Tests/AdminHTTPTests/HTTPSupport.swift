@@ -1,14 +1,15 @@
 import ActorKeys
 import Admin
-@testable import AdminHTTP
+import AdminTestSupport
+import Envelope
 import Foundation
 import Hummingbird
-import Envelope
 import HummingbirdTesting
 import Ledger
-import Testing
-import AdminTestSupport
 import TestSupport
+import Testing
+
+@testable import AdminHTTP
 
 /// A response, decoded.
 struct Reply: Sendable {
@@ -55,12 +56,17 @@ struct APIFixture: Sendable {
 extension TestClientProtocol {
     /// Sends a request as `token` (nil: no Authorization header) with an optional JSON body,
     /// and holds the response to the contract (`expectConforms`).
-    func call(_ method: HTTPRequest.Method, _ uri: String, as token: String?, json: String? = nil) async throws -> Reply {
+    func call(_ method: HTTPRequest.Method, _ uri: String, as token: String?, json: String? = nil) async throws -> Reply
+    {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
         if json != nil { headers[.contentType] = "application/json" }
-        let reply = try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-            Reply(status: Int(response.status.code), text: String(buffer: response.body), contentType: response.headers[.contentType])
+        let reply = try await execute(
+            uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }
+        ) { response in
+            Reply(
+                status: Int(response.status.code), text: String(buffer: response.body),
+                contentType: response.headers[.contentType])
         }
         expectConforms(reply, method, uri)
         return reply
@@ -70,12 +76,16 @@ extension TestClientProtocol {
 /// Every response a test sees must be one the OpenAPI document promises: a status the
 /// endpoint lists, and a body that validates against that status's schema (an unknown route's
 /// 404 against the error schema).
-func expectConforms(_ reply: Reply, _ method: HTTPRequest.Method, _ uri: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectConforms(
+    _ reply: Reply, _ method: HTTPRequest.Method, _ uri: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
     let path = String(uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0])
     let body: Endpoint.Reply.Body
     if let endpoint = AdminAPI.endpoint(method, path) {
         guard let documented = endpoint.replies.first(where: { $0.status == reply.status }) else {
-            Issue.record("\(method) \(path) answered \(reply.status), which its endpoint does not document: \(reply.text)", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(method) \(path) answered \(reply.status), which its endpoint does not document: \(reply.text)",
+                sourceLocation: sourceLocation)
             return
         }
         body = documented.body
@@ -84,15 +94,23 @@ func expectConforms(_ reply: Reply, _ method: HTTPRequest.Method, _ uri: String,
     }
     switch body {
     case .text(let contentType):
-        #expect(reply.contentType?.hasPrefix(contentType) == true, "\(method) \(path): content type \(reply.contentType ?? "none")", sourceLocation: sourceLocation)
+        #expect(
+            reply.contentType?.hasPrefix(contentType) == true,
+            "\(method) \(path): content type \(reply.contentType ?? "none")", sourceLocation: sourceLocation)
     case .json(let type, _):
-        #expect(reply.contentType?.hasPrefix("application/json") == true, "\(method) \(path): content type \(reply.contentType ?? "none")", sourceLocation: sourceLocation)
+        #expect(
+            reply.contentType?.hasPrefix("application/json") == true,
+            "\(method) \(path): content type \(reply.contentType ?? "none")", sourceLocation: sourceLocation)
         guard let value = JSONValue.parse(Array(reply.text.utf8)) else {
-            Issue.record("\(method) \(path) \(reply.status): the body is not JSON: \(reply.text.prefix(200))", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(method) \(path) \(reply.status): the body is not JSON: \(reply.text.prefix(200))",
+                sourceLocation: sourceLocation)
             return
         }
         if let problem = type.violation(by: value, schemas: { AdminAPI.schemas[$0] }) {
-            Issue.record("\(method) \(path) \(reply.status): the body \(problem): \(reply.text.prefix(300))", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(method) \(path) \(reply.status): the body \(problem): \(reply.text.prefix(300))",
+                sourceLocation: sourceLocation)
         }
     }
 }

@@ -24,9 +24,12 @@ public struct AdminFixture: Sendable {
     public func id(_ text: String) -> ActorID { try! ActorID(text) }
 
     /// Appends `count` text entries for `actor`; returns ids and payloads.
-    public func write(_ actor: String, count: Int, prefix: String = "row", encrypt: Bool = true) async throws -> [(EntryID, [UInt8])] {
+    public func write(
+        _ actor: String, count: Int, prefix: String = "row", encrypt: Bool = true
+    ) async throws -> [(EntryID, [UInt8])] {
         let payloads = (0..<count).map { Array("\(prefix) \(actor) \($0)".utf8) }
-        let ids = try await ledger.append(try payloads.map { try NewEntry(actor: id(actor), kind: "prompt", payload: $0, encrypt: encrypt) })
+        let ids = try await ledger.append(
+            try payloads.map { try NewEntry(actor: id(actor), kind: "prompt", payload: $0, encrypt: encrypt) })
         return Array(zip(ids, payloads))
     }
 

@@ -1,10 +1,10 @@
 import ActorKeys
 import Admin
+import AdminTestSupport
 import Ledger
 import Synchronization
-import Testing
-import AdminTestSupport
 import TestSupport
+import Testing
 
 @Suite("concurrency", .serialized)
 struct ConcurrencyTests {
@@ -23,7 +23,8 @@ struct ConcurrencyTests {
                     var written: [(EntryID, [UInt8])] = []
                     for index in 0..<60 {
                         let payload = Array("writer \(writer) row \(index)".utf8)
-                        let entry = try await ledger.append(try NewEntry(actor: ids[index % ids.count], kind: "prompt", payload: payload))
+                        let entry = try await ledger.append(
+                            try NewEntry(actor: ids[index % ids.count], kind: "prompt", payload: payload))
                         written.append((entry, payload))
                         // Read back a random earlier row, under whatever key version sealed it.
                         let (old, expected) = written.randomElement()!
@@ -51,7 +52,9 @@ struct ConcurrencyTests {
         #expect(keyring.versions.count == 3)
     }
 
-    @Test("re-encryption while another task keeps writing: no row lands under an erased key", arguments: TestBackend.allCases)
+    @Test(
+        "re-encryption while another task keeps writing: no row lands under an erased key",
+        arguments: TestBackend.allCases)
     func reencryptUnderLoad(_ backend: TestBackend) async throws {
         let fixture = try await AdminFixture(backend)
         let alice = fixture.id("alice")
@@ -62,7 +65,8 @@ struct ConcurrencyTests {
             var written: [(EntryID, [UInt8])] = []
             for index in 0..<150 {
                 let payload = Array("during \(index)".utf8)
-                written.append((try await ledger.append(try NewEntry(actor: alice, kind: "prompt", payload: payload)), payload))
+                written.append(
+                    (try await ledger.append(try NewEntry(actor: alice, kind: "prompt", payload: payload)), payload))
             }
             return written
         }

@@ -1,14 +1,16 @@
 import ActorKeys
 import Admin
+import AdminTestSupport
 import Ledger
 import Registry
-import Testing
-import AdminTestSupport
 import TestSupport
+import Testing
 
 @Suite("key lifecycle", .serialized)
 struct LifecycleTests {
-    @Test("enrolment: auto gets a key, opt-in writes under the shared key until key create", arguments: TestBackend.allCases)
+    @Test(
+        "enrolment: auto gets a key, opt-in writes under the shared key until key create",
+        arguments: TestBackend.allCases)
     func enrolment(_ backend: TestBackend) async throws {
         let fixture = try await AdminFixture(backend)
         let auto = try await fixture.admin.enroll(fixture.id("alice"), keys: .auto)
@@ -23,11 +25,15 @@ struct LifecycleTests {
         #expect(try await fixture.ledger.read(later[0].0).entry.protection == .actor(fixture.id("bob")))
         #expect(try await fixture.expectReadable(bobRows + later))
 
-        let duplicate = await #expect(throws: AdminError.self) { try await fixture.admin.enroll(fixture.id("alice"), keys: .auto) }
+        let duplicate = await #expect(throws: AdminError.self) {
+            try await fixture.admin.enroll(fixture.id("alice"), keys: .auto)
+        }
         #expect(duplicate?.code == .conflict)
         let again = await #expect(throws: AdminError.self) { try await fixture.admin.createKey(for: fixture.id("bob")) }
         #expect(again?.code == .conflict)
-        let unknown = await #expect(throws: AdminError.self) { try await fixture.admin.createKey(for: fixture.id("nobody")) }
+        let unknown = await #expect(throws: AdminError.self) {
+            try await fixture.admin.createKey(for: fixture.id("nobody"))
+        }
         #expect(unknown?.code == .notFound)
     }
 
@@ -51,22 +57,30 @@ struct LifecycleTests {
 
         // The shared key rotates too; primary is reserved; a version name cannot be reused.
         _ = try await fixture.admin.rotate(.shared)
-        let reserved = await #expect(throws: AdminError.self) { try await fixture.admin.rotate(.shared, name: "primary") }
+        let reserved = await #expect(throws: AdminError.self) {
+            try await fixture.admin.rotate(.shared, name: "primary")
+        }
         #expect(reserved?.code == .invalidArgument)
-        let reused = await #expect(throws: AdminError.self) { try await fixture.admin.rotate(.actor(fixture.id("alice")), name: "third", force: true) }
+        let reused = await #expect(throws: AdminError.self) {
+            try await fixture.admin.rotate(.actor(fixture.id("alice")), name: "third", force: true)
+        }
         #expect(reused?.code == .conflict)
         let invalid = await #expect(throws: AdminError.self) { try await fixture.admin.rotate(.shared, name: "../x") }
         #expect(invalid?.code == .invalidArgument)
     }
 
-    @Test("rewrap costs one step per data key, not per row; then retire erases the old key", arguments: TestBackend.allCases)
+    @Test(
+        "rewrap costs one step per data key, not per row; then retire erases the old key",
+        arguments: TestBackend.allCases)
     func rewrapThenRetire(_ backend: TestBackend) async throws {
         let fixture = try await AdminFixture(backend)
         let alice = Owner.actor(fixture.id("alice"))
         _ = try await fixture.admin.enroll(fixture.id("alice"), keys: .auto)
         let rows = try await fixture.write("alice", count: 1000)
         let rotation = try await fixture.admin.rotate(alice)
-        let refused = await #expect(throws: AdminError.self) { try await fixture.admin.retire(alice, fingerprint: rotation.previous.fingerprint.hex) }
+        let refused = await #expect(throws: AdminError.self) {
+            try await fixture.admin.retire(alice, fingerprint: rotation.previous.fingerprint.hex)
+        }
         #expect(refused?.code == .conflict)
         #expect(refused?.message.contains("1 data key") == true)
         let summary = try await fixture.admin.rewrap(alice)
@@ -75,7 +89,9 @@ struct LifecycleTests {
         #expect(!FilePath.exists(fixture.workspace.keyStore.identityPath(for: alice, name: retired.name)))
         fixture.workspace.registry.evict(alice)
         #expect(try await fixture.expectReadable(rows))
-        let active = await #expect(throws: AdminError.self) { try await fixture.admin.retire(alice, fingerprint: rotation.version.fingerprint.hex) }
+        let active = await #expect(throws: AdminError.self) {
+            try await fixture.admin.retire(alice, fingerprint: rotation.version.fingerprint.hex)
+        }
         #expect(active?.code == .conflict)
         let bad = await #expect(throws: AdminError.self) { try await fixture.admin.retire(alice, fingerprint: "nope") }
         #expect(bad?.code == .invalidArgument)
@@ -99,7 +115,9 @@ struct LifecycleTests {
         #expect(try await fixture.expectReadable(rows))
     }
 
-    @Test("migrate moves an opted-in actor's shared-key rows to its key; plaintext stays plaintext", arguments: TestBackend.allCases)
+    @Test(
+        "migrate moves an opted-in actor's shared-key rows to its key; plaintext stays plaintext",
+        arguments: TestBackend.allCases)
     func migrate(_ backend: TestBackend) async throws {
         let fixture = try await AdminFixture(backend)
         let bob = fixture.id("bob")
@@ -121,7 +139,9 @@ struct LifecycleTests {
         #expect(try await fixture.admin.migrate(nil).done == 0)
     }
 
-    @Test("shred: the actor's rows read as shredded, everything else stays readable, no secret is left", arguments: TestBackend.allCases)
+    @Test(
+        "shred: the actor's rows read as shredded, everything else stays readable, no secret is left",
+        arguments: TestBackend.allCases)
     func shred(_ backend: TestBackend) async throws {
         let fixture = try await AdminFixture(backend)
         let bob = fixture.id("bob")
@@ -131,7 +151,9 @@ struct LifecycleTests {
         let doomed = try await fixture.write("bob", count: 5)
         let plain = try await fixture.write("bob", count: 1, prefix: "plain", encrypt: false)
         _ = try await fixture.admin.rotate(.actor(bob))
-        let unconfirmed = await #expect(throws: AdminError.self) { try await fixture.admin.shred(bob, confirmed: false) }
+        let unconfirmed = await #expect(throws: AdminError.self) {
+            try await fixture.admin.shred(bob, confirmed: false)
+        }
         #expect(unconfirmed?.code == .invalidArgument)
         let shredding = try await fixture.admin.shred(bob, confirmed: true)
         #expect(shredding.outcome.versionsDestroyed.count == 2)

@@ -46,7 +46,9 @@ func pattern(_ count: Int, seed: UInt32 = 1) -> [UInt8] {
 }
 
 /// Makes an identity file with `actorkeys keygen` and returns its path and recipient.
-func newKey(in directory: TemporaryDirectory, named name: String = "key.txt") throws -> (path: String, recipient: String) {
+func newKey(
+    in directory: TemporaryDirectory, named name: String = "key.txt"
+) throws -> (path: String, recipient: String) {
     let path = directory.file(name)
     let generated = try actorkeys("keygen", "-o", path)
     guard generated.status == 0 else { throw MissingTool(description: "keygen failed: \(generated.stderr)") }

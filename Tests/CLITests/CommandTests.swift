@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("actorkeys keygen, encrypt, decrypt: behaviour and failures")
 struct CommandTests {
@@ -12,7 +12,9 @@ struct CommandTests {
         #expect(first.status == 0)
         #expect(directory.mode(of: path) == 0o600)
         let contents = directory.contents(of: path)
-        #expect(first.stderr == "Public key: " + contents.split(separator: "\n")[1].dropFirst("# public key: ".count) + "\n")
+        #expect(
+            first.stderr == "Public key: " + contents.split(separator: "\n")[1].dropFirst("# public key: ".count) + "\n"
+        )
         let second = try actorkeys("keygen", "-o", path)
         #expect(second.status == 4)
         #expect(second.isOneErrorLine)
@@ -33,7 +35,10 @@ struct CommandTests {
             ("empty", [], key),
             ("truncated header", Array(encrypted.prefix(60)), key),
             ("truncated payload", Array(encrypted.prefix(encrypted.count - 1)), key),
-            ("truncated at a chunk boundary", Array(encrypted.prefix(encrypted.count - (200_000 - 3 * 65_536) - 16)), key),
+            (
+                "truncated at a chunk boundary", Array(encrypted.prefix(encrypted.count - (200_000 - 3 * 65_536) - 16)),
+                key
+            ),
             ("appended byte", encrypted + [0], key),
         ]
         for (name, input, identity) in cases {
@@ -90,7 +95,8 @@ struct CommandTests {
         #expect(result.stderr.contains("-i/--identity"))
 
         let passphraseFile = directory.file("p.age")
-        let made = try inTerminal("\(Tools.actorkeys) encrypt -p -o p.age", typed: "pw\npw\n", directory: directory.path)
+        let made = try inTerminal(
+            "\(Tools.actorkeys) encrypt -p -o p.age", typed: "pw\npw\n", directory: directory.path)
         // script(1) gives the command the terminal as its input too: encrypt read an empty stdin.
         try #require(made.status == 0, "\(made.stdoutText)")
         let withKey = try actorkeys("decrypt", "-i", key, passphraseFile)
@@ -105,10 +111,12 @@ struct CommandTests {
     func terminalRefusal() throws {
         let directory = TemporaryDirectory()
         let (_, recipient) = try newKey(in: directory)
-        let refused = try inTerminal("echo hi | \(Tools.actorkeys) encrypt -r \(recipient)", typed: "", directory: directory.path)
+        let refused = try inTerminal(
+            "echo hi | \(Tools.actorkeys) encrypt -r \(recipient)", typed: "", directory: directory.path)
         #expect(refused.status == 2)
         #expect(refused.stdoutText.contains("refusing to output binary to the terminal"))
-        let armored = try inTerminal("echo hi | \(Tools.actorkeys) encrypt -a -r \(recipient)", typed: "", directory: directory.path)
+        let armored = try inTerminal(
+            "echo hi | \(Tools.actorkeys) encrypt -a -r \(recipient)", typed: "", directory: directory.path)
         #expect(armored.status == 0)
         #expect(armored.stdoutText.contains("-----BEGIN AGE ENCRYPTED FILE-----"))
     }
@@ -122,9 +130,11 @@ struct CommandTests {
         #expect(truncate(big, 256 * 1024 * 1024) == 0)
         let encrypted = directory.file("big.age")
         let decrypted = directory.file("big.out")
-        let encryption = try runMeasuringPeakMemory(Tools.actorkeys, ["encrypt", "-r", recipient, "-o", encrypted, big])
+        let encryption = try runMeasuringPeakMemory(
+            Tools.actorkeys, ["encrypt", "-r", recipient, "-o", encrypted, big])
         #expect(encryption.status == 0)
-        let decryption = try runMeasuringPeakMemory(Tools.actorkeys, ["decrypt", "-i", key, "-o", decrypted, encrypted])
+        let decryption = try runMeasuringPeakMemory(
+            Tools.actorkeys, ["decrypt", "-i", key, "-o", decrypted, encrypted])
         #expect(decryption.status == 0)
         #expect(try run("/usr/bin/cmp", [big, decrypted]).status == 0)
         // Peak resident memory in KiB: far below the 256 MiB that went through.
@@ -142,8 +152,9 @@ struct CommandTests {
         var peak = 0
         while process.isRunning {
             if let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-               let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) {
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
+            {
                 peak = max(peak, kib)
             }
             usleep(2000)
@@ -207,7 +218,8 @@ struct GenerateEncryptionKeyTests {
     @Test("writes the key, prints paths, recipient and fingerprint; JSON on request")
     func generates() throws {
         let home = TemporaryDirectory()
-        let result = try actorkeys("admin", "generate-encryption-key", "--home", home.path, "--actor", "alice", "--name", "v1", "--json")
+        let result = try actorkeys(
+            "admin", "generate-encryption-key", "--home", home.path, "--actor", "alice", "--name", "v1", "--json")
         #expect(result.status == 0, "\(result.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(result.stdout)) as! [String: Any]
         #expect(report["actor"] as? String == "alice")

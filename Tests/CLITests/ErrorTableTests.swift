@@ -1,7 +1,7 @@
 import Admin
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Global options stand anywhere, and every failure class exits with DESIGN.md's code, one
 /// `error:` line, whichever layer it comes from.
@@ -15,17 +15,23 @@ struct ErrorTableTests {
         var environment = ProcessInfo.processInfo.environment
         environment["ACTORKEYS_HOME"] = nil
         environment["ACTORKEYS_DATABASE_URL"] = nil
-        let initialized = try TestSupport.run(Tools.actorkeys, ["--home", home, "--database", database, "--json", "init"], environment: environment)
+        let initialized = try TestSupport.run(
+            Tools.actorkeys, ["--home", home, "--database", database, "--json", "init"], environment: environment)
         #expect(initialized.status == 0, "\(initialized.stderr)")
         #expect(JSONValue.parse(initialized.stdout) != nil)
         #expect(FileManager.default.fileExists(atPath: directory.file("ak.db")))
-        let before = try TestSupport.run(Tools.actorkeys, ["--home=\(home)", "--database=\(database)", "actor", "enroll", "alice"], environment: environment)
+        let before = try TestSupport.run(
+            Tools.actorkeys, ["--home=\(home)", "--database=\(database)", "actor", "enroll", "alice"],
+            environment: environment)
         #expect(before.status == 0, "\(before.stderr)")
-        let after = try TestSupport.run(Tools.actorkeys, ["actor", "show", "alice", "--home", home, "--database", database, "--json"], environment: environment)
+        let after = try TestSupport.run(
+            Tools.actorkeys, ["actor", "show", "alice", "--home", home, "--database", database, "--json"],
+            environment: environment)
         #expect(after.status == 0, "\(after.stderr)")
         #expect(after.stdoutText.contains(#""id":"alice""#))
         // Options in front of a command that has none of them are still refused.
-        let keygen = try TestSupport.run(Tools.actorkeys, ["--home", home, "keygen", "-y", directory.file("none")], environment: environment)
+        let keygen = try TestSupport.run(
+            Tools.actorkeys, ["--home", home, "keygen", "-y", directory.file("none")], environment: environment)
         #expect(keygen.status == 2 && keygen.isOneErrorLine, "\(keygen.stderr)")
     }
 
@@ -44,19 +50,27 @@ struct ErrorTableTests {
         ]
         for (arguments, code) in cases {
             let result = try session.run(arguments: arguments)
-            #expect(result.status == code.exitCode, "actorkeys \(arguments.joined(separator: " ")): \(result.status) \(result.stderr)")
+            #expect(
+                result.status == code.exitCode,
+                "actorkeys \(arguments.joined(separator: " ")): \(result.status) \(result.stderr)")
             #expect(result.isOneErrorLine, "\(result.stderr)")
         }
         // A database that does not answer is an operation failure (1), not a usage error, on
         // every path into the CLI.
         for arguments in [["status"], ["ledger", "list"], ["actor", "list"]] {
-            let result = try session.run(arguments: arguments, extra: ["ACTORKEYS_DATABASE_URL": "postgres://127.0.0.1:1/none?connect_timeout=2"])
-            #expect(result.status == AdminError.Code.unavailable.exitCode, "\(arguments): \(result.status) \(result.stderr)")
+            let result = try session.run(
+                arguments: arguments, extra: ["ACTORKEYS_DATABASE_URL": "postgres://127.0.0.1:1/none?connect_timeout=2"]
+            )
+            #expect(
+                result.status == AdminError.Code.unavailable.exitCode, "\(arguments): \(result.status) \(result.stderr)"
+            )
             #expect(result.isOneErrorLine, "\(result.stderr)")
         }
     }
 
-    @Test("ledger import decodes each line as the API does: unknown, repeated or null fields stop it with the line number", arguments: [TestBackend.sqlite])
+    @Test(
+        "ledger import decodes each line as the API does: unknown, repeated or null fields stop it with the line number",
+        arguments: [TestBackend.sqlite])
     func strictImportLines(_ backend: TestBackend) throws {
         let session = try LedgerSession(backend)
         try #require(try session.run("init").status == 0)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Interoperability with age(1) 1.1, both ways, for the sizes where STREAM has edges.
 @Suite("interop with age(1)")
@@ -16,7 +16,9 @@ struct InteropTests {
         init() throws {
             let theirs = directory.file("age-key.txt")
             let generated = try run(try ageKeygen(), ["-o", theirs])
-            guard generated.status == 0 else { throw MissingTool(description: "age-keygen failed: \(generated.stderr)") }
+            guard generated.status == 0 else {
+                throw MissingTool(description: "age-keygen failed: \(generated.stderr)")
+            }
             files.append(theirs)
             for index in 0..<2 {
                 let ours = directory.file("ours-\(index).txt")
@@ -69,7 +71,8 @@ struct InteropTests {
         // Several -i flags: the matching one is found.
         let unrelated = keys.directory.file("unrelated.txt")
         _ = try actorkeys("keygen", "-o", unrelated)
-        let several = try actorkeys("decrypt", "-i", unrelated, "-i", keys.files[2], "-o", keys.directory.file("out"), file)
+        let several = try actorkeys(
+            "decrypt", "-i", unrelated, "-i", keys.files[2], "-o", keys.directory.file("out"), file)
         #expect(several.status == 0)
         #expect(keys.directory.bytes(of: keys.directory.file("out")) == plaintext)
     }
@@ -78,7 +81,8 @@ struct InteropTests {
     func recipientFiles() throws {
         let keys = try Keys()
         let list = keys.directory.file("team.txt")
-        keys.directory.write(Array(("# team\r\n" + keys.recipients[0] + "\r\n\n" + keys.recipients[1] + "\n").utf8), to: list)
+        keys.directory.write(
+            Array(("# team\r\n" + keys.recipients[0] + "\r\n\n" + keys.recipients[1] + "\n").utf8), to: list)
         let encrypted = try actorkeys("encrypt", "-R", list, "-i", keys.files[2], input: [1, 2, 3])
         try #require(encrypted.status == 0, "\(encrypted.stderr)")
         let file = keys.directory.file("c.age")
@@ -94,19 +98,24 @@ struct InteropTests {
         let plain = directory.file("plain")
         directory.write(pattern(70_000), to: plain)
         let ak = Tools.actorkeys
-        let ours = try inTerminal("\(ak) encrypt -p -o ours.age plain", typed: "hunter2\nhunter2\n", directory: directory.path)
+        let ours = try inTerminal(
+            "\(ak) encrypt -p -o ours.age plain", typed: "hunter2\nhunter2\n", directory: directory.path)
         try #require(ours.status == 0, "\(ours.stdoutText)")
-        let opened = try inTerminal("\(try age()) -d -o ours.out ours.age", typed: "hunter2\n", directory: directory.path)
+        let opened = try inTerminal(
+            "\(try age()) -d -o ours.out ours.age", typed: "hunter2\n", directory: directory.path)
         #expect(opened.status == 0)
         #expect(directory.bytes(of: directory.file("ours.out")) == pattern(70_000))
 
-        let theirs = try inTerminal("\(try age()) -p -a -o theirs.age plain", typed: "hunter2\nhunter2\n", directory: directory.path)
+        let theirs = try inTerminal(
+            "\(try age()) -p -a -o theirs.age plain", typed: "hunter2\nhunter2\n", directory: directory.path)
         try #require(theirs.status == 0)
-        let decrypted = try inTerminal("\(ak) decrypt -o theirs.out theirs.age", typed: "hunter2\n", directory: directory.path)
+        let decrypted = try inTerminal(
+            "\(ak) decrypt -o theirs.out theirs.age", typed: "hunter2\n", directory: directory.path)
         #expect(decrypted.status == 0)
         #expect(directory.bytes(of: directory.file("theirs.out")) == pattern(70_000))
 
-        let wrong = try inTerminal("\(ak) decrypt -o wrong.out theirs.age", typed: "hunter3\n", directory: directory.path)
+        let wrong = try inTerminal(
+            "\(ak) decrypt -o wrong.out theirs.age", typed: "hunter3\n", directory: directory.path)
         #expect(wrong.status == 1)
         #expect(wrong.stdoutText.contains("error: incorrect passphrase"))
         #expect(!directory.exists(directory.file("wrong.out")))

@@ -2,12 +2,14 @@ import ActorKeys
 import Admin
 import Foundation
 import Ledger
-import Testing
 import TestSupport
+import Testing
 
 @Suite("ledger and lifecycle commands", .serialized)
 struct LedgerCommandTests {
-    @Test("a new user's session: enroll, write, opt in, rotate twice, read, rewrap, retire, migrate, shred", arguments: TestBackend.allCases)
+    @Test(
+        "a new user's session: enroll, write, opt in, rotate twice, read, rewrap, retire, migrate, shred",
+        arguments: TestBackend.allCases)
     func session(_ backend: TestBackend) async throws {
         let session = try LedgerSession(backend)
         let initialized = try session.run("init", "--json")
@@ -21,7 +23,9 @@ struct LedgerCommandTests {
         #expect(try session.run("actor", "enroll", "Bad/Id").status == 2)
 
         func append(_ actor: String, _ text: String, plaintext: Bool = false) throws -> String {
-            let result = try session.run(arguments: ["ledger", "append", "--actor", actor] + (plaintext ? ["--plaintext"] : []), input: Array(text.utf8))
+            let result = try session.run(
+                arguments: ["ledger", "append", "--actor", actor] + (plaintext ? ["--plaintext"] : []),
+                input: Array(text.utf8))
             #expect(result.status == 0, "\(result.stderr)")
             return result.stdoutText.trimmingCharacters(in: .newlines)
         }
@@ -50,10 +54,17 @@ struct LedgerCommandTests {
         for (id, text) in written { #expect(try session.run("ledger", "read", id).stdoutText == text) }
 
         // prompt_encryption_actor_id is NULL exactly for the shared-key rows.
-        #expect(try await session.scalar("SELECT count(*) FROM ledger_entries WHERE prompt_encryption_actor_id IS NULL") == 0)
+        #expect(
+            try await session.scalar("SELECT count(*) FROM ledger_entries WHERE prompt_encryption_actor_id IS NULL")
+                == 0)
         written[try append("admin", "admin under the shared key")] = "admin under the shared key"
-        #expect(try await session.scalar("SELECT count(*) FROM ledger_entries WHERE prompt_encryption_actor_id IS NULL") == 1)
-        #expect(try await session.scalar("SELECT count(*) FROM ledger_entries WHERE prompt_encryption_actor_id IS NULL AND protection = 'encrypted'") == 1)
+        #expect(
+            try await session.scalar("SELECT count(*) FROM ledger_entries WHERE prompt_encryption_actor_id IS NULL")
+                == 1)
+        #expect(
+            try await session.scalar(
+                "SELECT count(*) FROM ledger_entries WHERE prompt_encryption_actor_id IS NULL AND protection = 'encrypted'"
+            ) == 1)
 
         let shred = try session.run("key", "shred", "--actor", "bob", "--yes")
         #expect(shred.status == 0, "\(shred.stderr)")
@@ -74,7 +85,8 @@ struct LedgerCommandTests {
 
         // No table holds a secret: no identity, no token, no plaintext payload of an encrypted row.
         var secrets = [token["token"]!]
-        for file in try FileManager.default.subpathsOfDirectory(atPath: session.directory.file("home/keys")) where file.hasSuffix(".key") {
+        for file in try FileManager.default.subpathsOfDirectory(atPath: session.directory.file("home/keys"))
+        where file.hasSuffix(".key") {
             let contents = session.directory.contents(of: session.directory.file("home/keys/" + file))
             secrets += contents.split(separator: "\n").filter { $0.hasPrefix("AGE-SECRET-KEY-1") }.map(String.init)
         }
@@ -83,50 +95,66 @@ struct LedgerCommandTests {
         for secret in secrets { #expect(!dump.contains(secret), "the database holds a secret") }
     }
 
-    @Test("kill -9 during migrate, rewrap and re-encrypt: every row reads back, and a rerun finishes the job", arguments: TestBackend.allCases)
+    @Test(
+        "kill -9 during migrate, rewrap and re-encrypt: every row reads back, and a rerun finishes the job",
+        arguments: TestBackend.allCases)
     func crashSafety(_ backend: TestBackend) async throws {
         let session = try LedgerSession(backend)
         let small = ["ACTORKEYS_DATA_KEY_MAX_RECORDS": "5"]
         try #require(try session.run("init").status == 0)
         _ = try session.run("actor", "enroll", "alice")
         _ = try session.run("actor", "enroll", "bob", "--keys", "opt-in")
-        let expected = Set(try session.importRows("alice", count: 4000, extra: small) + session.importRows("bob", count: 4000, extra: small))
+        let expected = Set(
+            try session.importRows("alice", count: 4000, extra: small)
+                + session.importRows("bob", count: 4000, extra: small))
         #expect(Set(try await session.readAll().values) == expected)
 
         // migrate: bob's shared-key rows to his new key.
         _ = try session.run("key", "create", "--actor", "bob")
-        try await killMidway(session, ["ledger", "migrate"], extra: small,
-                             progressed: "SELECT count(*) FROM ledger_entries WHERE prompt_encryption_actor_id = 'bob'", total: 4000)
+        try await killMidway(
+            session, ["ledger", "migrate"], extra: small,
+            progressed: "SELECT count(*) FROM ledger_entries WHERE prompt_encryption_actor_id = 'bob'", total: 4000)
         #expect(Set(try await session.readAll().values) == expected)
         #expect(try session.run("ledger", "migrate").status == 0)
-        #expect(try await session.scalar("SELECT count(*) FROM ledger_entries WHERE prompt_encryption_actor_id IS NULL") == 0)
+        #expect(
+            try await session.scalar("SELECT count(*) FROM ledger_entries WHERE prompt_encryption_actor_id IS NULL")
+                == 0)
 
         // rewrap: alice's 800 data keys to her new version.
         _ = try session.run("key", "rotate", "--actor", "alice")
-        try await killMidway(session, ["key", "rewrap", "--actor", "alice"], extra: [:],
-                             progressed: "SELECT count(*) FROM data_keys WHERE actor_id = 'alice' AND fingerprints NOT LIKE '% %' AND fingerprints = (SELECT fingerprint FROM actor_keys WHERE actor_id = 'alice' AND state = 'active')",
-                             total: 800)
+        try await killMidway(
+            session, ["key", "rewrap", "--actor", "alice"], extra: [:],
+            progressed:
+                "SELECT count(*) FROM data_keys WHERE actor_id = 'alice' AND fingerprints NOT LIKE '% %' AND fingerprints = (SELECT fingerprint FROM actor_keys WHERE actor_id = 'alice' AND state = 'active')",
+            total: 800)
         #expect(Set(try await session.readAll().values) == expected)
         #expect(try session.run("key", "rewrap", "--actor", "alice").status == 0)
 
         // re-encrypt: alice's rows to fresh data keys, the old ones erased.
         let oldKeys = try await session.scalar("SELECT count(*) FROM data_keys WHERE actor_id = 'alice'")
-        try await killMidway(session, ["key", "reencrypt", "--actor", "alice"], extra: small,
-                             progressed: """
-                                 SELECT CASE WHEN (SELECT count(*) FROM data_keys WHERE actor_id = 'alice' AND state = 'replacing') = 0 THEN 0
-                                 ELSE (SELECT count(*) FROM ledger_entries WHERE actor_id = 'alice' AND data_key_id IN (SELECT id FROM data_keys WHERE state <> 'replacing')) END
-                                 """,
-                             total: 4000)
+        try await killMidway(
+            session, ["key", "reencrypt", "--actor", "alice"], extra: small,
+            progressed: """
+                SELECT CASE WHEN (SELECT count(*) FROM data_keys WHERE actor_id = 'alice' AND state = 'replacing') = 0 THEN 0
+                ELSE (SELECT count(*) FROM ledger_entries WHERE actor_id = 'alice' AND data_key_id IN (SELECT id FROM data_keys WHERE state <> 'replacing')) END
+                """,
+            total: 4000)
         #expect(Set(try await session.readAll().values) == expected)
         #expect(try session.run("key", "reencrypt", "--actor", "alice").status == 0)
-        #expect(try await session.scalar("SELECT count(*) FROM data_keys WHERE actor_id = 'alice' AND state = 'replacing'") == 0)
-        #expect(try await session.scalar("SELECT count(*) FROM data_keys WHERE actor_id = 'alice' AND state = 'erased'") == oldKeys)
+        #expect(
+            try await session.scalar("SELECT count(*) FROM data_keys WHERE actor_id = 'alice' AND state = 'replacing'")
+                == 0)
+        #expect(
+            try await session.scalar("SELECT count(*) FROM data_keys WHERE actor_id = 'alice' AND state = 'erased'")
+                == oldKeys)
         #expect(Set(try await session.readAll().values) == expected)
     }
 
     /// Starts a long command, SIGKILLs it once `progressed` counts some but not all of `total`,
     /// and checks it was indeed killed mid-way.
-    func killMidway(_ session: LedgerSession, _ arguments: [String], extra: [String: String], progressed: String, total: Int) async throws {
+    func killMidway(
+        _ session: LedgerSession, _ arguments: [String], extra: [String: String], progressed: String, total: Int
+    ) async throws {
         let process = try session.start(arguments, extra: extra)
         var seen = 0
         while process.isRunning {
@@ -147,13 +175,15 @@ struct LedgerCommandTests {
         let session = try LedgerSession(backend)
         try #require(try session.run("init").status == 0)
         _ = try session.run("actor", "enroll", "alice")
-        let workspace = try await Admin.Workspace.open(home: session.directory.file("home"), database: try Ledger.DatabaseURL(session.databaseURL))
+        let workspace = try await Admin.Workspace.open(
+            home: session.directory.file("home"), database: try Ledger.DatabaseURL(session.databaseURL))
         let watcher = Task { await workspace.watchKeyChanges(every: .milliseconds(200)) }
         defer { watcher.cancel() }
         let alice = try ActorKeys.ActorID("alice")
         _ = try await workspace.ledger.append(try Ledger.NewEntry(actor: alice, kind: "prompt", payload: [1]))
         let rotation = try session.run("key", "rotate", "--actor", "alice", "--json")
-        let fingerprint = (try JSONSerialization.jsonObject(with: Data(rotation.stdout)) as! [String: Any])["fingerprint"] as! String
+        let fingerprint =
+            (try JSONSerialization.jsonObject(with: Data(rotation.stdout)) as! [String: Any])["fingerprint"] as! String
         let deadline = ContinuousClock.now + .seconds(1)
         var switched = false
         while ContinuousClock.now < deadline, !switched {
@@ -171,8 +201,13 @@ extension LedgerSession {
     func databaseText() async throws -> String {
         let store = try await store()
         var text = ""
-        for table in ["actors", "actor_keys", "data_keys", "ledger_entries", "audit_events", "api_tokens", "schema_migrations", "key_generation"] {
-            let rows = try await store.pool.read { connection throws(LedgerError) in try connection.query("SELECT * FROM \(table)", []) }
+        for table in [
+            "actors", "actor_keys", "data_keys", "ledger_entries", "audit_events", "api_tokens", "schema_migrations",
+            "key_generation",
+        ] {
+            let rows = try await store.pool.read { connection throws(LedgerError) in
+                try connection.query("SELECT * FROM \(table)", [])
+            }
             for row in rows {
                 for value in row.values {
                     switch value {

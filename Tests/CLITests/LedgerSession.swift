@@ -1,5 +1,5 @@
-import Foundation
 import Admin
+import Foundation
 import Ledger
 import TestSupport
 
@@ -53,7 +53,8 @@ struct LedgerSession {
     /// Imports `count` rows for `actor` through `ledger import`; returns the payloads in order.
     func importRows(_ actor: String, count: Int, extra: [String: String] = [:]) throws -> [String] {
         let payloads = (0..<count).map { "row \(actor) \($0)" }
-        let lines = payloads.map { "{\"actor_id\":\"\(actor)\",\"kind\":\"prompt\",\"payload\":\"\($0)\"}" }.joined(separator: "\n")
+        let lines = payloads.map { "{\"actor_id\":\"\(actor)\",\"kind\":\"prompt\",\"payload\":\"\($0)\"}" }.joined(
+            separator: "\n")
         let result = try run("ledger", "import", input: Array(lines.utf8), extra: extra)
         guard result.status == 0 else { throw MissingDatabase(description: "import failed: \(result.stderr)") }
         return payloads
@@ -69,7 +70,8 @@ struct LedgerSession {
             let page = try await workspace.ledger.list(after: after, limit: 1000)
             guard let last = page.last else { return rows }
             for entry in page {
-                rows[entry.id.rawValue] = String(decoding: try await workspace.ledger.read(entry.id).payload, as: UTF8.self)
+                rows[entry.id.rawValue] = String(
+                    decoding: try await workspace.ledger.read(entry.id).payload, as: UTF8.self)
             }
             after = last.sequence
         }

@@ -1,14 +1,17 @@
 import Foundation
+import TestSupport
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
-import TestSupport
 
 @Suite("actorkeys serve", .serialized)
 struct ServeTests {
     /// GETs or POSTs to the server; returns status and body.
-    func request(_ url: String, method: String = "GET", token: String? = nil, body: String? = nil) async throws -> (Int, String) {
+    func request(
+        _ url: String, method: String = "GET", token: String? = nil, body: String? = nil
+    ) async throws -> (Int, String) {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -17,11 +20,13 @@ struct ServeTests {
         return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
     }
 
-    @Test("serve answers over a socket, logs no secret, and stops gracefully on SIGTERM", arguments: TestBackend.allCases)
+    @Test(
+        "serve answers over a socket, logs no secret, and stops gracefully on SIGTERM", arguments: TestBackend.allCases)
     func serve(_ backend: TestBackend) async throws {
         let session = try LedgerSession(backend)
         let initialized = try session.run("init", "--json")
-        let token = try #require((try JSONSerialization.jsonObject(with: Data(initialized.stdout)) as? [String: String])?["token"])
+        let token = try #require(
+            (try JSONSerialization.jsonObject(with: Data(initialized.stdout)) as? [String: String])?["token"])
         let port = Int.random(in: 20_000...40_000)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Tools.actorkeys)
@@ -41,11 +46,15 @@ struct ServeTests {
         }
         try #require(up, "the server did not come up")
         #expect(try await request(base + "/v1/admin/actors").0 == 401)
-        let enrolled = try await request(base + "/v1/admin/actors", method: "POST", token: token, body: #"{"actor_id":"alice"}"#)
+        let enrolled = try await request(
+            base + "/v1/admin/actors", method: "POST", token: token, body: #"{"actor_id":"alice"}"#)
         #expect(enrolled.0 == 201)
-        let rotated = try await request(base + "/v1/admin/encryption/rotate-key", method: "POST", token: token, body: #"{"actor_id":"alice"}"#)
+        let rotated = try await request(
+            base + "/v1/admin/encryption/rotate-key", method: "POST", token: token, body: #"{"actor_id":"alice"}"#)
         #expect(rotated.0 == 200)
-        let written = try await request(base + "/v1/ledger/entries", method: "POST", token: token, body: #"{"actor_id":"alice","payload":"the secret prompt"}"#)
+        let written = try await request(
+            base + "/v1/ledger/entries", method: "POST", token: token,
+            body: #"{"actor_id":"alice","payload":"the secret prompt"}"#)
         #expect(written.0 == 201)
 
         process.terminate()  // SIGTERM
@@ -56,5 +65,22 @@ struct ServeTests {
         #expect(!log.contains(token))
         #expect(!log.contains("AGE-SECRET-KEY"))
         #expect(!log.contains("the secret prompt"))
+    }
+
+    @Test("actorkeys links no HTTP stack; serve runs actorkeys-server beside it, and says so when it is missing")
+    func serverProgram() throws {
+        let binary = try #require(FileManager.default.contents(atPath: Tools.actorkeys))
+        let server = try #require(FileManager.default.contents(atPath: Tools.productsDirectory + "/actorkeys-server"))
+        for module in ["Hummingbird", "NIOPosix"] {
+            #expect(binary.range(of: Data(module.utf8)) == nil, "actorkeys contains \(module)")
+            #expect(server.range(of: Data(module.utf8)) != nil, "actorkeys-server lacks \(module)")
+        }
+        // A copy of actorkeys alone: serve cannot start and says why, in one line.
+        let directory = TemporaryDirectory()
+        let alone = directory.file("actorkeys")
+        try FileManager.default.copyItem(atPath: Tools.actorkeys, toPath: alone)
+        let result = try run(alone, ["serve", "--home", directory.file("home"), "--port", "0"])
+        #expect(result.status == 1 && result.isOneErrorLine, "\(result.stderr)")
+        #expect(result.stderr.contains("actorkeys-server"))
     }
 }

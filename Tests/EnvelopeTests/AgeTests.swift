@@ -1,6 +1,7 @@
-import Testing
-@testable import Envelope
 import ActorKeys
+import Testing
+
+@testable import Envelope
 
 /// A source that produces `count` bytes of `pattern` on demand, without holding them.
 struct GeneratedSource: ByteSource {
@@ -22,7 +23,8 @@ struct VerifyingSink: ByteSink {
     var mismatch: Int?
     mutating func write(_ bytes: UnsafeRawBufferPointer) throws(EnvelopeError) {
         largestWrite = max(largestWrite, bytes.count)
-        for (index, byte) in bytes.enumerated() where mismatch == nil && byte != GeneratedSource.byte(at: offset + index) {
+        for (index, byte) in bytes.enumerated()
+        where mismatch == nil && byte != GeneratedSource.byte(at: offset + index) {
             mismatch = offset + index
         }
         offset += bytes.count
@@ -37,8 +39,11 @@ struct CollectingSink: ByteSink {
 
 @Suite("age encryption and decryption")
 struct AgeTests {
-    static let sizes = [0, 1, 15, 16, 17, 1024, Stream.chunkSize - 1, Stream.chunkSize, Stream.chunkSize + 1,
-                        2 * Stream.chunkSize, 15 * Stream.chunkSize, 16 * Stream.chunkSize, 16 * Stream.chunkSize + 1, 3 * 1024 * 1024 + 7]
+    static let sizes = [
+        0, 1, 15, 16, 17, 1024, Stream.chunkSize - 1, Stream.chunkSize, Stream.chunkSize + 1,
+        2 * Stream.chunkSize, 15 * Stream.chunkSize, 16 * Stream.chunkSize, 16 * Stream.chunkSize + 1,
+        3 * 1024 * 1024 + 7,
+    ]
 
     @Test("round trip at chunk and batch boundaries, binary and armored", arguments: sizes)
     func roundTrip(size: Int) throws {
@@ -79,7 +84,9 @@ struct AgeTests {
         for identity in identities {
             #expect(try Age.decrypt(ciphertext, with: [identity]) == plaintext)
         }
-        let error = #expect(throws: EnvelopeError.self) { try Age.decrypt(ciphertext, with: [X25519Identity.generate()]) }
+        let error = #expect(throws: EnvelopeError.self) {
+            try Age.decrypt(ciphertext, with: [X25519Identity.generate()])
+        }
         #expect(error?.code == .noIdentityMatched)
         #expect(error?.message == "no identity matched any of the recipients")
     }
@@ -101,7 +108,9 @@ struct AgeTests {
         #expect(mixed?.code == .invalidArgument)
         // A work factor above the identity's ceiling is refused before any work is done.
         let strong = try Age.encrypt([1], to: [try ScryptRecipient(passphrase: passphrase, workFactor: 12)])
-        let capped = #expect(throws: EnvelopeError.self) { try Age.decrypt(strong, with: [ScryptIdentity(passphrase: passphrase, maxWorkFactor: 11)]) }
+        let capped = #expect(throws: EnvelopeError.self) {
+            try Age.decrypt(strong, with: [ScryptIdentity(passphrase: passphrase, maxWorkFactor: 11)])
+        }
         #expect(capped?.code == .malformedHeader)
         #expect(throws: EnvelopeError.self) { try ScryptRecipient(passphrase: passphrase, workFactor: 31) }
     }
@@ -121,7 +130,8 @@ struct AgeTests {
 
     @Test("stanzas can be read without decrypting")
     func readsStanzas() throws {
-        let ciphertext = try Age.encrypt([1], to: [try ScryptRecipient(passphrase: SecretBytes(copying: [1]), workFactor: 2)], format: .armored)
+        let ciphertext = try Age.encrypt(
+            [1], to: [try ScryptRecipient(passphrase: SecretBytes(copying: [1]), workFactor: 2)], format: .armored)
         var source = BytesSource(ciphertext)
         #expect(try Age.stanzas(of: &source).map(\.type) == ["scrypt"])
     }
@@ -159,7 +169,9 @@ struct AgeTests {
             for bit in [0, 5] {
                 var altered = ciphertext
                 altered[index] ^= 1 << UInt8(bit)
-                #expect(throws: EnvelopeError.self, "flip at \(index) bit \(bit)") { try Age.decrypt(altered, with: [identity]) }
+                #expect(throws: EnvelopeError.self, "flip at \(index) bit \(bit)") {
+                    try Age.decrypt(altered, with: [identity])
+                }
             }
         }
     }
@@ -174,7 +186,9 @@ struct AgeTests {
             #expect(throws: EnvelopeError.self) { try Age.decrypt(prefix, with: [identity]) }
         }
         // A header that never ends is cut off at the size limit.
-        let endless = Array("age-encryption.org/v1\n-> x\n".utf8) + Array(repeating: UInt8(ascii: "A"), count: 2 * Header.sizeLimit)
+        let endless =
+            Array("age-encryption.org/v1\n-> x\n".utf8)
+            + Array(repeating: UInt8(ascii: "A"), count: 2 * Header.sizeLimit)
         let error = #expect(throws: EnvelopeError.self) { try Age.decrypt(endless, with: [identity]) }
         #expect(error?.code == .malformedHeader)
     }

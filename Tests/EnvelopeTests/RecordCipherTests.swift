@@ -1,5 +1,6 @@
 import CSodium
 import Testing
+
 @testable import Envelope
 
 @Suite("record cipher: XChaCha20-Poly1305 as libsodium computes it")
@@ -15,21 +16,40 @@ struct RecordCipherTests {
         let aad = pattern(aadLength, seed: 4)
 
         var ours = [UInt8](repeating: 0, count: size + 16)
-        key.withUnsafeBytes { k in nonce.withUnsafeBytes { n in plaintext.withUnsafeBytes { p in aad.withUnsafeBytes { a in
-            ours.withUnsafeMutableBytes { o in RecordCipher.seal(p, into: o.baseAddress!, key: k, nonce: n.baseAddress!, associatedData: a) }
-        } } } }
+        key.withUnsafeBytes { k in
+            nonce.withUnsafeBytes { n in
+                plaintext.withUnsafeBytes { p in
+                    aad.withUnsafeBytes { a in
+                        ours.withUnsafeMutableBytes { o in
+                            RecordCipher.seal(p, into: o.baseAddress!, key: k, nonce: n.baseAddress!, associatedData: a)
+                        }
+                    }
+                }
+            }
+        }
 
         var theirs = [UInt8](repeating: 0, count: size + 16)
         var theirLength: UInt64 = 0
-        let status = crypto_aead_xchacha20poly1305_ietf_encrypt(&theirs, &theirLength, plaintext, UInt64(size), aad, UInt64(aadLength), nil, nonce, key)
+        let status = crypto_aead_xchacha20poly1305_ietf_encrypt(
+            &theirs, &theirLength, plaintext, UInt64(size), aad, UInt64(aadLength), nil, nonce, key)
         #expect(status == 0 && Int(theirLength) == size + 16)
         #expect(ours == theirs)
 
         // Open theirs with ours.
         var opened = [UInt8](repeating: 0, count: size)
-        let verified = key.withUnsafeBytes { k in nonce.withUnsafeBytes { n in theirs.withUnsafeBytes { s in aad.withUnsafeBytes { a in
-            opened.withUnsafeMutableBytes { o in RecordCipher.open(s, into: o.baseAddress ?? UnsafeMutableRawPointer(bitPattern: 8)!, key: k, nonce: n.baseAddress!, associatedData: a) }
-        } } } }
+        let verified = key.withUnsafeBytes { k in
+            nonce.withUnsafeBytes { n in
+                theirs.withUnsafeBytes { s in
+                    aad.withUnsafeBytes { a in
+                        opened.withUnsafeMutableBytes { o in
+                            RecordCipher.open(
+                                s, into: o.baseAddress ?? UnsafeMutableRawPointer(bitPattern: 8)!, key: k,
+                                nonce: n.baseAddress!, associatedData: a)
+                        }
+                    }
+                }
+            }
+        }
         #expect(verified && opened == plaintext)
 
         // Any altered byte fails, and the output is wiped.
@@ -37,9 +57,18 @@ struct RecordCipherTests {
             var altered = theirs
             altered[size / 2] ^= 1
             var garbage = [UInt8](repeating: 0xAA, count: size)
-            let accepted = key.withUnsafeBytes { k in nonce.withUnsafeBytes { n in altered.withUnsafeBytes { s in aad.withUnsafeBytes { a in
-                garbage.withUnsafeMutableBytes { o in RecordCipher.open(s, into: o.baseAddress!, key: k, nonce: n.baseAddress!, associatedData: a) }
-            } } } }
+            let accepted = key.withUnsafeBytes { k in
+                nonce.withUnsafeBytes { n in
+                    altered.withUnsafeBytes { s in
+                        aad.withUnsafeBytes { a in
+                            garbage.withUnsafeMutableBytes { o in
+                                RecordCipher.open(
+                                    s, into: o.baseAddress!, key: k, nonce: n.baseAddress!, associatedData: a)
+                            }
+                        }
+                    }
+                }
+            }
             #expect(!accepted)
             // libsodium leaves its output untouched on failure; OpenSSL's is wiped: none leaks.
             #expect(garbage.allSatisfy { $0 == 0 } || garbage.allSatisfy { $0 == 0xAA })
@@ -58,10 +87,19 @@ struct RecordCipherTests {
                         var sealed = [UInt8](repeating: 0, count: plaintext.count + 16)
                         var reference = sealed
                         var length: UInt64 = 0
-                        _ = crypto_aead_xchacha20poly1305_ietf_encrypt(&reference, &length, plaintext, UInt64(plaintext.count), nil, 0, nil, nonce, key)
-                        key.withUnsafeBytes { k in nonce.withUnsafeBytes { n in plaintext.withUnsafeBytes { p in
-                            sealed.withUnsafeMutableBytes { o in RecordCipher.seal(p, into: o.baseAddress!, key: k, nonce: n.baseAddress!, associatedData: UnsafeRawBufferPointer(start: nil, count: 0)) }
-                        } } }
+                        _ = crypto_aead_xchacha20poly1305_ietf_encrypt(
+                            &reference, &length, plaintext, UInt64(plaintext.count), nil, 0, nil, nonce, key)
+                        key.withUnsafeBytes { k in
+                            nonce.withUnsafeBytes { n in
+                                plaintext.withUnsafeBytes { p in
+                                    sealed.withUnsafeMutableBytes { o in
+                                        RecordCipher.seal(
+                                            p, into: o.baseAddress!, key: k, nonce: n.baseAddress!,
+                                            associatedData: UnsafeRawBufferPointer(start: nil, count: 0))
+                                    }
+                                }
+                            }
+                        }
                         if sealed != reference { return false }
                     }
                     return true

@@ -1,6 +1,7 @@
-import Testing
-@testable import Envelope
 import ActorKeys
+import Testing
+
+@testable import Envelope
 
 @Suite("record envelope and data keys")
 struct RecordEnvelopeTests {
@@ -32,18 +33,24 @@ struct RecordEnvelopeTests {
 
     @Test("a record moved to another entry or owner does not open")
     func contextBinding() throws {
-        let record = try RecordEnvelope.seal(Array("secret prompt".utf8), with: dataKey, context: context(.actor(alice), "entry-1"))
+        let record = try RecordEnvelope.seal(
+            Array("secret prompt".utf8), with: dataKey, context: context(.actor(alice), "entry-1"))
         let others: [RecordContext] = [
-            context(.actor(alice), "entry-2"), context(.shared, "entry-1"), context(.actor(try ActorID("bob")), "entry-1"),
+            context(.actor(alice), "entry-2"), context(.shared, "entry-1"),
+            context(.actor(try ActorID("bob")), "entry-1"),
             context(.actor(try ActorID("alicf")), "entry-1"), context(.actor(alice), "entry-1 "),
         ]
         for other in others {
-            let error = #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(record, with: dataKey, context: other) }
+            let error = #expect(throws: EnvelopeError.self) {
+                try RecordEnvelope.open(record, with: dataKey, context: other)
+            }
             #expect(error?.code == .malformedRecord)
         }
         // The length prefixes keep owner and entry apart: "ab"+"c" is not "a"+"bc".
         let ab = try RecordEnvelope.seal([1], with: dataKey, context: context(.actor(try ActorID("ab")), "c"))
-        #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(ab, with: dataKey, context: context(.actor(try ActorID("a")), "bc")) }
+        #expect(throws: EnvelopeError.self) {
+            try RecordEnvelope.open(ab, with: dataKey, context: context(.actor(try ActorID("a")), "bc"))
+        }
     }
 
     @Test("truncated, altered, wrong-key and wrong-version records fail cleanly")
@@ -51,22 +58,32 @@ struct RecordEnvelopeTests {
         let ctx = context(.shared, "entry")
         let record = try RecordEnvelope.seal(pattern(100), with: dataKey, context: ctx)
         for length in 0..<record.count {
-            #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(Array(record.prefix(length)), with: dataKey, context: ctx) }
+            #expect(throws: EnvelopeError.self) {
+                try RecordEnvelope.open(Array(record.prefix(length)), with: dataKey, context: ctx)
+            }
         }
         for index in record.indices {
             var altered = record
             altered[index] ^= 0x01
-            let error = #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(altered, with: dataKey, context: ctx) }
+            let error = #expect(throws: EnvelopeError.self) {
+                try RecordEnvelope.open(altered, with: dataKey, context: ctx)
+            }
             #expect(error?.code == .malformedRecord)
         }
         let otherKey = DataKey(id: dataKey.id, key: .random(count: 32))
-        let wrongKey = #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(record, with: otherKey, context: ctx) }
+        let wrongKey = #expect(throws: EnvelopeError.self) {
+            try RecordEnvelope.open(record, with: otherKey, context: ctx)
+        }
         #expect(wrongKey?.message.contains("authenticate") == true)
-        let otherID = #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(record, with: DataKey.generate(), context: ctx) }
+        let otherID = #expect(throws: EnvelopeError.self) {
+            try RecordEnvelope.open(record, with: DataKey.generate(), context: ctx)
+        }
         #expect(otherID?.message == "record was sealed under another data key")
         var future = record
         future[0] = 2
-        let version = #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(future, with: dataKey, context: ctx) }
+        let version = #expect(throws: EnvelopeError.self) {
+            try RecordEnvelope.open(future, with: dataKey, context: ctx)
+        }
         #expect(version?.message == "record has an unknown version")
     }
 
@@ -86,14 +103,20 @@ struct RecordEnvelopeTests {
         #expect(read == plaintext.count && opened == plaintext)
         var small = [UInt8](repeating: 0, count: 10)
         #expect(throws: EnvelopeError.self) {
-            try plaintext.withUnsafeBytes { input in try small.withUnsafeMutableBytes { try RecordEnvelope.seal(input, into: $0, with: dataKey, context: ctx) } }
+            try plaintext.withUnsafeBytes { input in
+                try small.withUnsafeMutableBytes {
+                    try RecordEnvelope.seal(input, into: $0, with: dataKey, context: ctx)
+                }
+            }
         }
     }
 
     @Test("entry ids are 1 to 255 bytes")
     func entryIDs() {
         #expect(throws: EnvelopeError.self) { try RecordContext(owner: .shared, entryID: "") }
-        #expect(throws: EnvelopeError.self) { try RecordContext(owner: .shared, entryID: String(repeating: "x", count: 256)) }
+        #expect(throws: EnvelopeError.self) {
+            try RecordContext(owner: .shared, entryID: String(repeating: "x", count: 256))
+        }
         #expect((try? RecordContext(owner: .shared, entryID: String(repeating: "x", count: 255))) != nil)
     }
 
@@ -109,9 +132,13 @@ struct RecordEnvelopeTests {
             let record = try RecordEnvelope.seal([9], with: dataKey, context: context(.shared, "e"))
             #expect(try RecordEnvelope.open(record, with: unwrapped, context: context(.shared, "e")) == [9])
         }
-        let stranger = #expect(throws: EnvelopeError.self) { try DataKey.unwrap(wrapped, with: [X25519Identity.generate()]) }
+        let stranger = #expect(throws: EnvelopeError.self) {
+            try DataKey.unwrap(wrapped, with: [X25519Identity.generate()])
+        }
         #expect(stranger?.code == .noIdentityMatched)
-        let misfiled = #expect(throws: EnvelopeError.self) { try DataKey.unwrap(wrapped, expectedID: .random(), with: [current]) }
+        let misfiled = #expect(throws: EnvelopeError.self) {
+            try DataKey.unwrap(wrapped, expectedID: .random(), with: [current])
+        }
         #expect(misfiled?.code == .malformedRecord)
         // An age file with another payload is not a data key.
         let notAKey = try Age.encrypt([1, 2, 3], to: [current.recipient])
@@ -138,8 +165,11 @@ struct RecordEnvelopeTests {
         #expect(records.count == count)
         var nonces = Set<[UInt8]>()
         for index in 0..<count {
-            #expect(try RecordEnvelope.open(records[index], with: dataKey, context: contexts[index]) == plaintexts[index])
-            #expect(throws: EnvelopeError.self) { try RecordEnvelope.open(records[index], with: dataKey, context: contexts[(index + 1) % count]) }
+            #expect(
+                try RecordEnvelope.open(records[index], with: dataKey, context: contexts[index]) == plaintexts[index])
+            #expect(throws: EnvelopeError.self) {
+                try RecordEnvelope.open(records[index], with: dataKey, context: contexts[(index + 1) % count])
+            }
             nonces.insert(Array(records[index][17..<41]))
         }
         #expect(nonces.count == count)

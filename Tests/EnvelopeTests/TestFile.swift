@@ -1,5 +1,6 @@
-@testable import Envelope
 import ActorKeys
+
+@testable import Envelope
 
 /// TestFile builds age files line by line, valid or deliberately broken, the way age's testkit
 /// generator does, so each failure class can be produced on purpose.
@@ -48,7 +49,9 @@ struct TestFile {
         self.body(stanzaBody)
     }
 
-    func x25519Stanza(to recipient: X25519Recipient, share forcedShare: [UInt8]?, fileKey wrappedKey: [UInt8]?) -> ([String], [UInt8]) {
+    func x25519Stanza(
+        to recipient: X25519Recipient, share forcedShare: [UInt8]?, fileKey wrappedKey: [UInt8]?
+    ) -> ([String], [UInt8]) {
         let ephemeral = X25519Identity(secretKey: SecretBytes(copying: [UInt8](repeating: 0x07, count: 32)))
         let share = forcedShare ?? ephemeral.recipient.publicKey
         let shared: SecretBytes
@@ -69,7 +72,8 @@ struct TestFile {
         fileKey wrappedKey: [UInt8]? = nil, mutateBody: (inout [UInt8]) -> Void = { _ in },
         mutateArguments: (inout [String]) -> Void = { _ in }
     ) {
-        let wrapKey = try! ScryptStanza.wrapKey(passphrase: SecretBytes(copying: Array(passphrase.utf8)), salt: salt, logN: workFactor)
+        let wrapKey = try! ScryptStanza.wrapKey(
+            passphrase: SecretBytes(copying: Array(passphrase.utf8)), salt: salt, logN: workFactor)
         var body = Primitives.sealWithZeroNonce(key: wrapKey, plaintext: SecretBytes(copying: wrappedKey ?? fileKey))
         var arguments = ["scrypt", Base64.encodeUnpadded(salt), String(workFactor)]
         mutateArguments(&arguments)

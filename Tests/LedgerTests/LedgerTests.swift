@@ -1,8 +1,9 @@
 import ActorKeys
 import Envelope
 import Registry
-import Testing
 import TestSupport
+import Testing
+
 @testable import Ledger
 
 /// A store, a key store and a ledger on a fresh database of one backend.
@@ -24,7 +25,8 @@ struct Fixture {
     @discardableResult
     func actor(_ name: String, keyed: Bool) async throws -> ActorID {
         let id = try ActorID(name)
-        try await store.insertActor(Actor(id: id, keyPolicy: keyed ? .auto : .optIn, permissions: .none, createdAt: .now(), shreddedAt: nil))
+        try await store.insertActor(
+            Actor(id: id, keyPolicy: keyed ? .auto : .optIn, permissions: .none, createdAt: .now(), shreddedAt: nil))
         if keyed { try await addKey(.actor(id), name: "v1") }
         return id
     }
@@ -49,13 +51,17 @@ struct LedgerTests {
         let first = try await LedgerStore.open(url)
         let second = try await LedgerStore.open(url)
         let versions = try await second.pool.read { connection throws(LedgerError) in
-            try connection.query("SELECT version, name FROM schema_migrations ORDER BY version").map { row throws(LedgerError) in try row.int(0) }
+            try connection.query("SELECT version, name FROM schema_migrations ORDER BY version").map {
+                row throws(LedgerError) in try row.int(0)
+            }
         }
         #expect(versions == Migrations.all.map(\.version))
         let again = try await first.pool.write { connection throws(LedgerError) in try Migrations.run(on: connection) }
         #expect(again.isEmpty)
         // The contract's tables exist.
-        for table in ["actors", "actor_keys", "data_keys", "ledger_entries", "audit_events", "api_tokens", "schema_migrations"] {
+        for table in [
+            "actors", "actor_keys", "data_keys", "ledger_entries", "audit_events", "api_tokens", "schema_migrations",
+        ] {
             let count = try await first.pool.read { connection throws(LedgerError) in
                 try connection.query("SELECT count(*) FROM \(table)")[0].int(0)
             }
@@ -84,10 +90,12 @@ struct LedgerTests {
         // In the table: prompt_encryption_actor_id is NULL exactly for the shared-key row, and
         // no encrypted payload contains its plaintext.
         let rows = try await fixture.store.pool.read { connection throws(LedgerError) in
-            try connection.query("SELECT id, protection, prompt_encryption_actor_id, payload FROM ledger_entries ORDER BY seq")
+            try connection.query(
+                "SELECT id, protection, prompt_encryption_actor_id, payload FROM ledger_entries ORDER BY seq")
         }
         #expect(try rows.map { row throws(LedgerError) in try row.optionalString(2) } == ["alice", nil, "alice"])
-        #expect(try rows.map { row throws(LedgerError) in try row.string(1) } == ["encrypted", "encrypted", "plaintext"])
+        #expect(
+            try rows.map { row throws(LedgerError) in try row.string(1) } == ["encrypted", "encrypted", "plaintext"])
         #expect(try !rows[0].blob(3).contains(Array("secret".utf8)))
     }
 
@@ -96,7 +104,9 @@ struct LedgerTests {
         let fixture = try await Fixture(backend)
         try await fixture.addKey(.shared, name: "primary")
         let unknown = try ActorID("nobody")
-        let error = await #expect(throws: LedgerError.self) { try await fixture.ledger.append(try fixture.entry(unknown, "x")) }
+        let error = await #expect(throws: LedgerError.self) {
+            try await fixture.ledger.append(try fixture.entry(unknown, "x"))
+        }
         #expect(error?.code == .notFound)
         let missing = await #expect(throws: LedgerError.self) { try await fixture.ledger.read(EntryID.generate()) }
         #expect(missing?.code == .notFound)
@@ -119,12 +129,17 @@ struct LedgerTests {
         let batch = EntryID.generate(count: 1000, at: Timestamp(millisecondsSinceEpoch: 3_000))
         #expect(Set(batch).count == 1000)
         #expect(batch.allSatisfy { $0 > late && $0.rawValue.hasPrefix(batch[0].rawValue.prefix(10)) })
-        for text in ["", "01JD7Y8Q2W3E4R5T6Y7U8I9O0P", "01JD7Y8Q2W3E4R5T6Y7U8V9W0", "01JD7Y8Q2W3E4R5T6Y7U8V9W0XX", "01JD7Y8Q2W3E4R5T6Y7U8V9W0é"] {
+        for text in [
+            "", "01JD7Y8Q2W3E4R5T6Y7U8I9O0P", "01JD7Y8Q2W3E4R5T6Y7U8V9W0", "01JD7Y8Q2W3E4R5T6Y7U8V9W0XX",
+            "01JD7Y8Q2W3E4R5T6Y7U8V9W0é",
+        ] {
             #expect(throws: LedgerError.self) { try EntryID(text) }
         }
     }
 
-    @Test("a batch read returns every state in order, and a missing or unreadable row fails alone", arguments: TestBackend.allCases)
+    @Test(
+        "a batch read returns every state in order, and a missing or unreadable row fails alone",
+        arguments: TestBackend.allCases)
     func batchRead(_ backend: TestBackend) async throws {
         let fixture = try await Fixture(backend)
         try await fixture.addKey(.shared, name: "primary")
@@ -141,17 +156,23 @@ struct LedgerTests {
         ids += try await fixture.ledger.append([try fixture.entry(alice, "alice under v2")])
         let missing = EntryID.generate()
         // A fresh registry: every data key is a miss, opened after the fetch.
-        let cold = EncryptedLedger(store: fixture.store, registry: EncryptorRegistry(store: fixture.store, keyStore: fixture.keyStore))
+        let cold = EncryptedLedger(
+            store: fixture.store, registry: EncryptorRegistry(store: fixture.store, keyStore: fixture.keyStore))
         for ledger in [cold, cold, fixture.ledger] {
             let results = try await ledger.read(ids + [missing, ids[0]])
             let payloads = results.map { try? $0.get().payload }
-            #expect(payloads == [
-                Array("alice under v1".utf8), Array("bob under the shared key".utf8), Array("alice in the clear".utf8), [],
-                Array("¿qué? 🗝".utf8), Array("alice under v2".utf8), nil, Array("alice under v1".utf8),
-            ])
+            #expect(
+                payloads == [
+                    Array("alice under v1".utf8), Array("bob under the shared key".utf8),
+                    Array("alice in the clear".utf8), [],
+                    Array("¿qué? 🗝".utf8), Array("alice under v2".utf8), nil, Array("alice under v1".utf8),
+                ])
             #expect(results.compactMap { try? $0.get().entry.id } == ids + [ids[0]])
             #expect((try? results[4].get().entry.kind) == "unicode/text")
-            guard case .failure(let error) = results[6] else { Issue.record("a missing id must fail"); continue }
+            guard case .failure(let error) = results[6] else {
+                Issue.record("a missing id must fail")
+                continue
+            }
             #expect(error.code == .notFound)
         }
         #expect(try await fixture.ledger.read([]).isEmpty)
@@ -159,7 +180,9 @@ struct LedgerTests {
         // A row altered in the database fails on its own; the others still read.
         let altered = ids[1]
         _ = try await fixture.store.pool.write { connection throws(LedgerError) in
-            try connection.execute("UPDATE ledger_entries SET payload = $1 WHERE id = $2", .blob(Array(repeating: 1, count: 80)), .text(altered.rawValue))
+            try connection.execute(
+                "UPDATE ledger_entries SET payload = $1 WHERE id = $2", .blob(Array(repeating: 1, count: 80)),
+                .text(altered.rawValue))
         }
         let results = try await fixture.ledger.read(ids)
         #expect(results.map { (try? $0.get()) != nil } == [true, false, true, true, true, true])
@@ -167,7 +190,9 @@ struct LedgerTests {
         #expect(error.code == .corrupt)
     }
 
-    @Test("a batch insert that fails stores none of its rows and leaves the connection usable", arguments: TestBackend.allCases)
+    @Test(
+        "a batch insert that fails stores none of its rows and leaves the connection usable",
+        arguments: TestBackend.allCases)
     func failedBatchInsert(_ backend: TestBackend) async throws {
         let fixture = try await Fixture(backend)
         let alice = try await fixture.actor("alice", keyed: true)
@@ -176,7 +201,9 @@ struct LedgerTests {
         let fresh = EntryID.generate()
         // The second row repeats an existing id: the whole batch is refused as a conflict.
         let batch = [fresh, id].map { id in
-            StoredEntry(id: id, actor: alice, kind: "k", createdAt: now, protection: .plaintext, dataKey: nil, format: .binary, payload: [1, 2, 3])
+            StoredEntry(
+                id: id, actor: alice, kind: "k", createdAt: now, protection: .plaintext, dataKey: nil, format: .binary,
+                payload: [1, 2, 3])
         }
         let error = await #expect(throws: LedgerError.self) { try await fixture.store.insert(batch) }
         #expect(error?.code == .conflict)
@@ -190,7 +217,8 @@ struct LedgerTests {
     func largeBatchRead(_ backend: TestBackend) async throws {
         let fixture = try await Fixture(backend)
         let alice = try await fixture.actor("alice", keyed: true)
-        let ids = try await fixture.ledger.append((0..<600).map { index in try fixture.entry(alice, "row \(index)", encrypt: index % 3 != 0) })
+        let ids = try await fixture.ledger.append(
+            (0..<600).map { index in try fixture.entry(alice, "row \(index)", encrypt: index % 3 != 0) })
         let wanted = ids.reversed() + ids.prefix(7)
         let results = try await fixture.ledger.read(Array(wanted))
         #expect(results.count == wanted.count)
@@ -200,7 +228,9 @@ struct LedgerTests {
         }
     }
 
-    @Test("point reads outnumbering the connections all complete, during writes, with the right rows", arguments: TestBackend.allCases)
+    @Test(
+        "point reads outnumbering the connections all complete, during writes, with the right rows",
+        arguments: TestBackend.allCases)
     func pointReadsUnderLoad(_ backend: TestBackend) async throws {
         let fixture = try await Fixture(backend)
         let alice = try await fixture.actor("alice", keyed: true)

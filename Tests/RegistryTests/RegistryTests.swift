@@ -1,10 +1,11 @@
 import ActorKeys
-import Foundation
 import Envelope
+import Foundation
 import Ledger
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import Registry
 
 /// A real store that counts the data-key loads the registry asks for.
@@ -24,11 +25,17 @@ final class CountingStore: KeyMaterialStore {
         return try await base.dataKey(id: id)
     }
     func insertDataKey(_ key: StoredDataKey) async throws(RegistryError) { try await base.insertDataKey(key) }
-    func closeDataKey(id: DataKeyID, records: Int) async throws(RegistryError) { try await base.closeDataKey(id: id, records: records) }
-    func replaceWrapping(of id: DataKeyID, expected: [Fingerprint], wrapped: [UInt8], fingerprints: [Fingerprint]) async throws(RegistryError) -> Bool {
+    func closeDataKey(id: DataKeyID, records: Int) async throws(RegistryError) {
+        try await base.closeDataKey(id: id, records: records)
+    }
+    func replaceWrapping(
+        of id: DataKeyID, expected: [Fingerprint], wrapped: [UInt8], fingerprints: [Fingerprint]
+    ) async throws(RegistryError) -> Bool {
         try await base.replaceWrapping(of: id, expected: expected, wrapped: wrapped, fingerprints: fingerprints)
     }
-    func keyChanges(since generation: Int64?) async throws(RegistryError) -> KeyChanges { try await base.keyChanges(since: generation) }
+    func keyChanges(since generation: Int64?) async throws(RegistryError) -> KeyChanges {
+        try await base.keyChanges(since: generation)
+    }
 }
 
 struct RegistryFixture {
@@ -42,7 +49,8 @@ struct RegistryFixture {
         url = try DatabaseURL(try backend.freshDatabaseURL(in: directory))
         store = try await LedgerStore.open(url)
         keyStore = KeyStore(directory: directory.file("keys"))
-        try await store.insertActor(Actor(id: alice, keyPolicy: .auto, permissions: .none, createdAt: .now(), shreddedAt: nil))
+        try await store.insertActor(
+            Actor(id: alice, keyPolicy: .auto, permissions: .none, createdAt: .now(), shreddedAt: nil))
         try await rotate(.actor(alice), to: "v1")
     }
 
@@ -67,7 +75,8 @@ struct RegistryTests {
         var records: [(String, [UInt8])] = []
         for index in 0..<20 {
             let entry = "entry-\(index)"
-            records.append((entry, try await registry.seal(Array("payload \(index)".utf8), owner: owner, entryID: entry).record))
+            records.append(
+                (entry, try await registry.seal(Array("payload \(index)".utf8), owner: owner, entryID: entry).record))
         }
         #expect(try await fixture.store.dataKeys(of: owner).count == 1)
         for (index, (entry, record)) in records.enumerated() {
@@ -77,7 +86,9 @@ struct RegistryTests {
         #expect(registry.statistics.hits == 39)
     }
 
-    @Test("a data key is replaced when it reaches its record limit, and the old one is closed", arguments: TestBackend.allCases)
+    @Test(
+        "a data key is replaced when it reaches its record limit, and the old one is closed",
+        arguments: TestBackend.allCases)
     func recordLimit(_ backend: TestBackend) async throws {
         let fixture = try await RegistryFixture(backend)
         let registry = fixture.registry(policy: DataKeyPolicy(maxRecords: 3))
@@ -92,7 +103,9 @@ struct RegistryTests {
         #expect(stored.filter { $0.state == .sealing }.count == 1)
     }
 
-    @Test("a batch seal draws distinct nonces, spans data keys at the record limit, and each record opens alone", arguments: TestBackend.allCases)
+    @Test(
+        "a batch seal draws distinct nonces, spans data keys at the record limit, and each record opens alone",
+        arguments: TestBackend.allCases)
     func batchSeal(_ backend: TestBackend) async throws {
         let fixture = try await RegistryFixture(backend)
         let registry = fixture.registry(policy: DataKeyPolicy(maxRecords: 4))
@@ -108,14 +121,20 @@ struct RegistryTests {
         #expect(Set(sealed.map(\.dataKey)).count == 3)
         #expect(try await fixture.store.dataKeys(of: owner).count == 4)
         for index in 0..<10 {
-            #expect(try await registry.open(sealed[index].record, owner: owner, entryID: entryIDs[index]) == plaintexts[index])
+            #expect(
+                try await registry.open(sealed[index].record, owner: owner, entryID: entryIDs[index])
+                    == plaintexts[index])
             // Bound to its own entry: not another's.
-            await #expect(throws: RegistryError.self) { try await registry.open(sealed[index].record, owner: owner, entryID: entryIDs[(index + 1) % 10]) }
+            await #expect(throws: RegistryError.self) {
+                try await registry.open(sealed[index].record, owner: owner, entryID: entryIDs[(index + 1) % 10])
+            }
         }
         #expect(try await registry.seal([], owner: owner, entryIDs: []).isEmpty)
     }
 
-    @Test("openIfCached opens a record only when its data key is cached, never loading it", arguments: TestBackend.allCases)
+    @Test(
+        "openIfCached opens a record only when its data key is cached, never loading it",
+        arguments: TestBackend.allCases)
     func openIfCached(_ backend: TestBackend) async throws {
         let fixture = try await RegistryFixture(backend)
         let counting = CountingStore(fixture.store)
@@ -123,7 +142,9 @@ struct RegistryTests {
         let owner = Owner.actor(fixture.alice)
         let record = try await registry.seal(Array("cached".utf8), owner: owner, entryID: "e1").record
         let open = { () throws(RegistryError) -> [UInt8]? in
-            try record.withUnsafeBytes { raw in Result { () throws(RegistryError) in try registry.openIfCached(raw, owner: owner, entryID: "e1") } }.get()
+            try record.withUnsafeBytes { raw in
+                Result { () throws(RegistryError) in try registry.openIfCached(raw, owner: owner, entryID: "e1") }
+            }.get()
         }
         #expect(try open() == Array("cached".utf8))
         registry.evict(owner)
@@ -133,14 +154,20 @@ struct RegistryTests {
         #expect(try open() == Array("cached".utf8))
         // A truncated record or another entry's context is an error, not a nil.
         #expect(throws: RegistryError.self) {
-            try record.prefix(20).withUnsafeBytes { raw in Result { () throws(RegistryError) in try registry.openIfCached(raw, owner: owner, entryID: "e1") } }.get()
+            try record.prefix(20).withUnsafeBytes { raw in
+                Result { () throws(RegistryError) in try registry.openIfCached(raw, owner: owner, entryID: "e1") }
+            }.get()
         }
         #expect(throws: RegistryError.self) {
-            try record.withUnsafeBytes { raw in Result { () throws(RegistryError) in try registry.openIfCached(raw, owner: owner, entryID: "e2") } }.get()
+            try record.withUnsafeBytes { raw in
+                Result { () throws(RegistryError) in try registry.openIfCached(raw, owner: owner, entryID: "e2") }
+            }.get()
         }
     }
 
-    @Test("a cold miss reads only the identity it needs; a swapped or missing file unwraps nothing and says so", arguments: TestBackend.allCases)
+    @Test(
+        "a cold miss reads only the identity it needs; a swapped or missing file unwraps nothing and says so",
+        arguments: TestBackend.allCases)
     func coldMissIdentities(_ backend: TestBackend) async throws {
         let fixture = try await RegistryFixture(backend)
         let registry = fixture.registry()
@@ -157,13 +184,17 @@ struct RegistryTests {
         registry.evict(owner)
         #expect(try await registry.open(sealedBoth, owner: owner, entryID: "e2") == Array("under both".utf8))
         // Wrapped to v1 alone: no file, no key, a clear error.
-        let missing = await #expect(throws: RegistryError.self) { try await registry.open(record, owner: owner, entryID: "e1") }
+        let missing = await #expect(throws: RegistryError.self) {
+            try await registry.open(record, owner: owner, entryID: "e1")
+        }
         #expect(missing?.code == .identityUnavailable)
         // v1's file replaced by another key: the keyring's recipient does not match, nothing unwraps.
         let other = IdentityFile.format(X25519Identity.generate())
         try other.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: v1Path)) }
         registry.evict(owner)
-        let swapped = await #expect(throws: RegistryError.self) { try await registry.open(record, owner: owner, entryID: "e1") }
+        let swapped = await #expect(throws: RegistryError.self) {
+            try await registry.open(record, owner: owner, entryID: "e1")
+        }
         #expect(swapped?.code == .identityUnavailable)
         // The right file back: it opens again.
         try v1File.write(to: URL(fileURLWithPath: v1Path))
@@ -178,7 +209,9 @@ struct RegistryTests {
         let writer = fixture.registry()
         let sealed = try await withThrowingTaskGroup(of: (String, [UInt8]).self) { group in
             for index in 0..<40 {
-                group.addTask { ("e\(index)", try await writer.seal([UInt8(index)], owner: owner, entryID: "e\(index)").record) }
+                group.addTask {
+                    ("e\(index)", try await writer.seal([UInt8(index)], owner: owner, entryID: "e\(index)").record)
+                }
             }
             return try await group.reduce(into: [(String, [UInt8])]()) { $0.append($1) }
         }
@@ -195,7 +228,9 @@ struct RegistryTests {
         #expect(counting.loads.load(ordering: .relaxed) == 1)
     }
 
-    @Test("evict on rotate: the next seal uses a data key wrapped to the new version, old records still open", arguments: TestBackend.allCases)
+    @Test(
+        "evict on rotate: the next seal uses a data key wrapped to the new version, old records still open",
+        arguments: TestBackend.allCases)
     func evictOnRotate(_ backend: TestBackend) async throws {
         let fixture = try await RegistryFixture(backend)
         let registry = fixture.registry()
@@ -212,7 +247,9 @@ struct RegistryTests {
         #expect(try await registry.open(after.record, owner: owner, entryID: "after") == [2])
     }
 
-    @Test("two registries on one database: a rotation in one is sealed under by the other within a second", arguments: TestBackend.allCases)
+    @Test(
+        "two registries on one database: a rotation in one is sealed under by the other within a second",
+        arguments: TestBackend.allCases)
     func crossProcess(_ backend: TestBackend) async throws {
         let fixture = try await RegistryFixture(backend)
         let otherStore = try await LedgerStore.open(fixture.url)
@@ -236,20 +273,30 @@ struct RegistryTests {
         #expect(switched, "the second registry still sealed under the old key after a second")
     }
 
-    @Test("records bound to another owner or entry, and unknown data keys, are refused", arguments: TestBackend.allCases)
+    @Test(
+        "records bound to another owner or entry, and unknown data keys, are refused", arguments: TestBackend.allCases)
     func refusals(_ backend: TestBackend) async throws {
         let fixture = try await RegistryFixture(backend)
         let registry = fixture.registry()
         let owner = Owner.actor(fixture.alice)
         let sealed = try await registry.seal([1, 2, 3], owner: owner, entryID: "e1")
-        let otherEntry = await #expect(throws: RegistryError.self) { try await registry.open(sealed.record, owner: owner, entryID: "e2") }
+        let otherEntry = await #expect(throws: RegistryError.self) {
+            try await registry.open(sealed.record, owner: owner, entryID: "e2")
+        }
         #expect(otherEntry?.code == .malformedRecord)
-        let otherOwner = await #expect(throws: RegistryError.self) { try await registry.open(sealed.record, owner: .shared, entryID: "e1") }
+        let otherOwner = await #expect(throws: RegistryError.self) {
+            try await registry.open(sealed.record, owner: .shared, entryID: "e1")
+        }
         #expect(otherOwner?.code == .wrongOwner)
-        let unknown = try RecordEnvelope.seal([1], with: DataKey.generate(), context: try RecordContext(owner: owner, entryID: "e1"))
-        let missing = await #expect(throws: RegistryError.self) { try await registry.open(unknown, owner: owner, entryID: "e1") }
+        let unknown = try RecordEnvelope.seal(
+            [1], with: DataKey.generate(), context: try RecordContext(owner: owner, entryID: "e1"))
+        let missing = await #expect(throws: RegistryError.self) {
+            try await registry.open(unknown, owner: owner, entryID: "e1")
+        }
         #expect(missing?.code == .unknownDataKey)
-        let noKey = await #expect(throws: RegistryError.self) { try await registry.seal([1], owner: .shared, entryID: "e1") }
+        let noKey = await #expect(throws: RegistryError.self) {
+            try await registry.seal([1], owner: .shared, entryID: "e1")
+        }
         #expect(noKey?.code == .noActiveKey)
     }
 }

@@ -46,7 +46,9 @@ public func run(
     try? stdin.fileHandleForWriting.close()
     group.wait()
     process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: collected.out, stderr: String(decoding: collected.err, as: UTF8.self))
+    return CommandResult(
+        status: process.terminationStatus, stdout: collected.out, stderr: String(decoding: collected.err, as: UTF8.self)
+    )
 }
 
 /// Finds an executable on PATH; nil when it is not installed.

@@ -22,7 +22,9 @@ public final class TemporaryDirectory: @unchecked Sendable {
 
     public func bytes(of file: String) -> [UInt8]? { FileManager.default.contents(atPath: file).map { [UInt8]($0) } }
 
-    public func write(_ bytes: [UInt8], to file: String) { _ = FileManager.default.createFile(atPath: file, contents: Data(bytes)) }
+    public func write(_ bytes: [UInt8], to file: String) {
+        _ = FileManager.default.createFile(atPath: file, contents: Data(bytes))
+    }
 
     public func exists(_ file: String) -> Bool { FileManager.default.fileExists(atPath: file) }
 

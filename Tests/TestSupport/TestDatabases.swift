@@ -18,12 +18,17 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
             return "sqlite:" + directory.file("ledger.db")
         case .postgres:
             guard let base = ProcessInfo.processInfo.environment[Self.postgresVariable], !base.isEmpty else {
-                throw MissingDatabase(description: "PostgreSQL tests need \(Self.postgresVariable); run scripts/test, which starts a throwaway server")
+                throw MissingDatabase(
+                    description:
+                        "PostgreSQL tests need \(Self.postgresVariable); run scripts/test, which starts a throwaway server"
+                )
             }
             let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             let psql = which("psql") ?? "/usr/bin/psql"
             let created = try run(psql, [base, "-qtAc", "CREATE SCHEMA \(schema)"])
-            guard created.status == 0 else { throw MissingDatabase(description: "cannot create a schema: \(created.stderr)") }
+            guard created.status == 0 else {
+                throw MissingDatabase(description: "cannot create a schema: \(created.stderr)")
+            }
             return base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
         }
     }

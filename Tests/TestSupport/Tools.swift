@@ -9,7 +9,8 @@ public enum Tools {
         var directory = bundle.deletingLastPathComponent()
         // `swift test` may run the bundle's inner executable on some platforms.
         while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("actorkeys").path),
-              directory.pathComponents.count > 1, directory.lastPathComponent != ".build" {
+            directory.pathComponents.count > 1, directory.lastPathComponent != ".build"
+        {
             directory = directory.deletingLastPathComponent()
         }
         return directory.path
@@ -17,7 +18,8 @@ public enum Tools {
 
     public static var actorkeys: String { productsDirectory + "/actorkeys" }
 
-    public static let missingAge = "age(1) is not installed: run the README's test command, which installs it (apt-get install -y age)"
+    public static let missingAge =
+        "age(1) is not installed: run the README's test command, which installs it (apt-get install -y age)"
 
     public static var age: String? { which("age") }
     public static var ageKeygen: String? { which("age-keygen") }

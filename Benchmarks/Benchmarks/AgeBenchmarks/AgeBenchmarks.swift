@@ -35,19 +35,27 @@ func ratioBenchmarks() {
     let small = Shared()
     small.file = try! Age.encrypt(payload, to: [keys.recipient])
     small.rawFile = [UInt8](repeating: 0, count: baseline_age_sealed_length(1024))
-    precondition(baseline_age_encrypt(&small.rawFile, small.rawFile.count, keys.point, payload, 1024) == small.rawFile.count)
+    precondition(
+        baseline_age_encrypt(&small.rawFile, small.rawFile.count, keys.point, payload, 1024) == small.rawFile.count)
     small.output = [UInt8](repeating: 0, count: baseline_age_sealed_length(1024))
-    let point = keys.point, scalar = keys.scalar
-    Ratio.benchmark("ratio age encrypt 1KiB", operations: 20, ours: {
-        blackHole(try Age.encrypt(payload, to: [keys.recipient]))
-    }, baseline: {
-        precondition(baseline_age_encrypt(&small.output, small.output.count, point, payload, 1024) > 0)
-    })
-    Ratio.benchmark("ratio age decrypt 1KiB", operations: 20, ours: {
-        blackHole(try Age.decrypt(small.file, with: [keys.identity]))
-    }, baseline: {
-        precondition(baseline_age_decrypt(&small.output, scalar, small.rawFile, small.rawFile.count) == 1024)
-    })
+    let point = keys.point
+    let scalar = keys.scalar
+    Ratio.benchmark(
+        "ratio age encrypt 1KiB", operations: 20,
+        ours: {
+            blackHole(try Age.encrypt(payload, to: [keys.recipient]))
+        },
+        baseline: {
+            precondition(baseline_age_encrypt(&small.output, small.output.count, point, payload, 1024) > 0)
+        })
+    Ratio.benchmark(
+        "ratio age decrypt 1KiB", operations: 20,
+        ours: {
+            blackHole(try Age.decrypt(small.file, with: [keys.identity]))
+        },
+        baseline: {
+            precondition(baseline_age_decrypt(&small.output, scalar, small.rawFile, small.rawFile.count) == 1024)
+        })
 
     let size = 256 * 1024 * 1024
     let chunks = (size + 65_535) / 65_536
@@ -67,22 +75,29 @@ func ratioBenchmarks() {
         large.rawFile = []
         large.output = []
     }
-    Ratio.benchmark("ratio age stream encrypt 256MiB", operations: 1, rounds: 10, seconds: 10, setup: setup, teardown: teardown, ours: {
-        var source = BytesSource(large.bytes)
-        var sink = DiscardingSink()
-        try Age.encrypt(from: &source, to: &sink, recipients: [keys.recipient])
-        blackHole(sink.count)
-    }, baseline: {
-        baseline_openssl_stream_seal(large.context, &large.output, large.bytes, size)
-    })
-    Ratio.benchmark("ratio age stream decrypt 256MiB", operations: 1, rounds: 10, seconds: 10, setup: setup, teardown: teardown, ours: {
-        var source = BytesSource(large.file)
-        var sink = DiscardingSink()
-        try Age.decrypt(from: &source, to: &sink, identities: [keys.identity])
-        blackHole(sink.count)
-    }, baseline: {
-        precondition(baseline_openssl_stream_open(large.context, &large.output, large.rawFile, large.rawFile.count) == 0)
-    })
+    Ratio.benchmark(
+        "ratio age stream encrypt 256MiB", operations: 1, rounds: 10, seconds: 10, setup: setup, teardown: teardown,
+        ours: {
+            var source = BytesSource(large.bytes)
+            var sink = DiscardingSink()
+            try Age.encrypt(from: &source, to: &sink, recipients: [keys.recipient])
+            blackHole(sink.count)
+        },
+        baseline: {
+            baseline_openssl_stream_seal(large.context, &large.output, large.bytes, size)
+        })
+    Ratio.benchmark(
+        "ratio age stream decrypt 256MiB", operations: 1, rounds: 10, seconds: 10, setup: setup, teardown: teardown,
+        ours: {
+            var source = BytesSource(large.file)
+            var sink = DiscardingSink()
+            try Age.decrypt(from: &source, to: &sink, identities: [keys.identity])
+            blackHole(sink.count)
+        },
+        baseline: {
+            precondition(
+                baseline_openssl_stream_open(large.context, &large.output, large.rawFile, large.rawFile.count) == 0)
+        })
 }
 
 private func configuration(_ size: Int) -> Benchmark.Configuration {
@@ -136,7 +151,8 @@ func fileBenchmarks(label: String, size: Int) {
         benchmark.stopMeasurement()
     }
     Benchmark("age decrypt \(label) raw C", configuration: configuration(size)) { benchmark in
-        let point = keys.point, scalar = keys.scalar
+        let point = keys.point
+        let scalar = keys.scalar
         var file = [UInt8](repeating: 0, count: baseline_age_sealed_length(size))
         precondition(baseline_age_encrypt(&file, file.count, point, payload, size) == file.count)
         var output = [UInt8](repeating: 0, count: size)
@@ -163,7 +179,9 @@ func dataKeyBenchmarks() {
         let dataKey = DataKey.generate()
         let wrapped = try dataKey.wrap(to: recipients)
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(try DataKey.unwrap(wrapped, expectedID: dataKey.id, with: identities)) }
+        for _ in benchmark.scaledIterations {
+            blackHole(try DataKey.unwrap(wrapped, expectedID: dataKey.id, with: identities))
+        }
         benchmark.stopMeasurement()
     }
 }
@@ -221,7 +239,9 @@ func streamBenchmarks() {
         baseline_openssl_stream_seal(context, &sealed, payload, size)
         var output = [UInt8](repeating: 0, count: size)
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { precondition(baseline_openssl_stream_open(context, &output, sealed, sealed.count) == 0) }
+        for _ in benchmark.scaledIterations {
+            precondition(baseline_openssl_stream_open(context, &output, sealed, sealed.count) == 0)
+        }
         benchmark.stopMeasurement()
     }
 }

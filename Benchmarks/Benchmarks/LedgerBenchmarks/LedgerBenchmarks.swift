@@ -39,70 +39,89 @@ final class LedgerState: @unchecked Sendable {
 /// Append, read and cold miss against their raw baselines, alternately in one process.
 func ratioBenchmarks(_ backend: Backend) {
     let append = LedgerState()
-    Ratio.benchmark("ratio append 1000x1KiB \(backend)", operations: 1, rounds: 60, seconds: 6, setup: {
-        let made = try await LedgerFixture.make(backend, label: "ratio-append")
-        append.fixture = made
-        try await made.enroll(["alice"])
-        let alice = try ActorID("alice")
-        let id = try await made.ledger.append(try NewEntry(actor: alice, kind: "prompt", payload: rowPayload))
-        let (entry, record) = try await made.workspace.store.entry(id)!
-        (append.dataKey, append.record) = (entry.dataKey!.hex, record)
-        append.entries = try (0..<batch).map { _ in try NewEntry(actor: alice, kind: "prompt", payload: rowPayload) }
-        let raw = try RawStore(backend, made.rawDatabase)
-        try raw.mirrorEntries(create: true)
-        append.raw = raw
-    }, teardown: {
-        append.raw = nil
-        append.fixture?.close()
-    }, ours: {
-        blackHole(try await append.fixture!.ledger.append(append.entries))
-    }, baseline: {
-        try append.raw!.insertEntries(first: append.next, count: batch, actor: "alice", dataKey: append.dataKey, payload: append.record)
-        append.next += batch
-    })
+    Ratio.benchmark(
+        "ratio append 1000x1KiB \(backend)", operations: 1, rounds: 60, seconds: 6,
+        setup: {
+            let made = try await LedgerFixture.make(backend, label: "ratio-append")
+            append.fixture = made
+            try await made.enroll(["alice"])
+            let alice = try ActorID("alice")
+            let id = try await made.ledger.append(try NewEntry(actor: alice, kind: "prompt", payload: rowPayload))
+            let (entry, record) = try await made.workspace.store.entry(id)!
+            (append.dataKey, append.record) = (entry.dataKey!.hex, record)
+            append.entries = try (0..<batch).map { _ in try NewEntry(actor: alice, kind: "prompt", payload: rowPayload)
+            }
+            let raw = try RawStore(backend, made.rawDatabase)
+            try raw.mirrorEntries(create: true)
+            append.raw = raw
+        },
+        teardown: {
+            append.raw = nil
+            append.fixture?.close()
+        },
+        ours: {
+            blackHole(try await append.fixture!.ledger.append(append.entries))
+        },
+        baseline: {
+            try append.raw!.insertEntries(
+                first: append.next, count: batch, actor: "alice", dataKey: append.dataKey, payload: append.record)
+            append.next += batch
+        })
 
     let read = LedgerState()
-    Ratio.benchmark("ratio read 1000 mixed \(backend)", operations: 1, rounds: 100, seconds: 6, setup: {
-        let made = try await LedgerFixture.make(backend, label: "ratio-read")
-        read.fixture = made
-        read.ids = try await mixedLedger(made).wanted
-        let raw = try RawStore(backend, made.rawDatabase)
-        try raw.mirrorEntries(create: true)
-        read.raw = raw
-    }, teardown: {
-        read.raw = nil
-        read.fixture?.close()
-    }, ours: {
-        let results = try await read.fixture!.ledger.read(read.ids)
-        precondition(results.allSatisfy { (try? $0.get()) != nil })
-    }, baseline: {
-        let found = read.raw!.selectEntries(read.ids.map(\.rawValue))
-        precondition(found == batch)
-    })
+    Ratio.benchmark(
+        "ratio read 1000 mixed \(backend)", operations: 1, rounds: 100, seconds: 6,
+        setup: {
+            let made = try await LedgerFixture.make(backend, label: "ratio-read")
+            read.fixture = made
+            read.ids = try await mixedLedger(made).wanted
+            let raw = try RawStore(backend, made.rawDatabase)
+            try raw.mirrorEntries(create: true)
+            read.raw = raw
+        },
+        teardown: {
+            read.raw = nil
+            read.fixture?.close()
+        },
+        ours: {
+            let results = try await read.fixture!.ledger.read(read.ids)
+            precondition(results.allSatisfy { (try? $0.get()) != nil })
+        },
+        baseline: {
+            let found = read.raw!.selectEntries(read.ids.map(\.rawValue))
+            precondition(found == batch)
+        })
 
     let miss = LedgerState()
-    Ratio.benchmark("ratio registry cold miss \(backend) vs unwrap", operations: 20, rounds: 200, seconds: 4, setup: {
-        let made = try await LedgerFixture.make(backend, label: "ratio-miss")
-        miss.fixture = made
-        try await made.enroll(["alice"])
-        let id = try await made.ledger.append(try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
-        miss.ids = [id]
-        miss.record = try await made.workspace.store.entry(id)!.1
-        let dataKeyID = try RecordEnvelope.dataKeyID(of: miss.record)
-        miss.dataKeyID = dataKeyID
-        miss.wrapped = try await made.workspace.store.dataKey(id: dataKeyID)!.wrapped!
-        let version = try await made.workspace.store.keyringOf(.actor(try ActorID("alice"))).active!
-        miss.identity = try made.workspace.keyStore.loadIdentity(owner: .actor(try ActorID("alice")), name: version.name)
-    }, teardown: {
-        miss.fixture?.close()
-    }, ours: {
-        let registry = miss.fixture!.workspace.registry
-        let owner = Owner.actor(try ActorID("alice"))
-        registry.evict(owner)
-        blackHole(try await registry.open(miss.record, owner: owner, entryID: miss.ids[0].rawValue))
-    }, baseline: {
-        blackHole(try DataKey.unwrap(miss.wrapped, expectedID: miss.dataKeyID!, with: [miss.identity!]))
-    })
+    Ratio.benchmark(
+        "ratio registry cold miss \(backend) vs unwrap", operations: 20, rounds: 200, seconds: 4,
+        setup: {
+            let made = try await LedgerFixture.make(backend, label: "ratio-miss")
+            miss.fixture = made
+            try await made.enroll(["alice"])
+            let id = try await made.ledger.append(
+                try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
+            miss.ids = [id]
+            miss.record = try await made.workspace.store.entry(id)!.1
+            let dataKeyID = try RecordEnvelope.dataKeyID(of: miss.record)
+            miss.dataKeyID = dataKeyID
+            miss.wrapped = try await made.workspace.store.dataKey(id: dataKeyID)!.wrapped!
+            let version = try await made.workspace.store.keyringOf(.actor(try ActorID("alice"))).active!
+            miss.identity = try made.workspace.keyStore.loadIdentity(
+                owner: .actor(try ActorID("alice")), name: version.name)
+        },
+        teardown: {
+            miss.fixture?.close()
+        },
+        ours: {
+            let registry = miss.fixture!.workspace.registry
+            let owner = Owner.actor(try ActorID("alice"))
+            registry.evict(owner)
+            blackHole(try await registry.open(miss.record, owner: owner, entryID: miss.ids[0].rawValue))
+        },
+        baseline: {
+            blackHole(try DataKey.unwrap(miss.wrapped, expectedID: miss.dataKeyID!, with: [miss.identity!]))
+        })
 }
 
 let batch = 1000
@@ -124,7 +143,8 @@ func appendBenchmarks(_ backend: Backend) {
         try await made.enroll(["alice"])
         // The first entry mints alice's data key: the measured appends use it, and the raw
         // baseline writes rows that name it.
-        let id = try await made.ledger.append(try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
+        let id = try await made.ledger.append(
+            try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
         let (entry, record) = try await made.workspace.store.entry(id)!
         sealed.value = (entry.dataKey!.hex, record)
         // One connection for every sample, as the ledger keeps its own: a connection opened
@@ -138,42 +158,48 @@ func appendBenchmarks(_ backend: Backend) {
         fixture.value?.close()
     }
 
-    Benchmark("append 1000x1KiB \(backend)", configuration: configuration(), closure: { benchmark in
-        let ledger = fixture.unwrapped.ledger
-        let alice = try ActorID("alice")
-        let entries = try (0..<batch).map { _ in try NewEntry(actor: alice, kind: "prompt", payload: rowPayload) }
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(try await ledger.append(entries)) }
-        benchmark.stopMeasurement()
-    }, setup: setup, teardown: teardown)
+    Benchmark(
+        "append 1000x1KiB \(backend)", configuration: configuration(),
+        closure: { benchmark in
+            let ledger = fixture.unwrapped.ledger
+            let alice = try ActorID("alice")
+            let entries = try (0..<batch).map { _ in try NewEntry(actor: alice, kind: "prompt", payload: rowPayload) }
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(try await ledger.append(entries)) }
+            benchmark.stopMeasurement()
+        }, setup: setup, teardown: teardown)
 
     // The closure runs for the warm-up and again for each sample: keys go on from where the
     // last run stopped.
     let next = Box<Int>()
-    Benchmark("append 1000x1KiB \(backend) raw C", configuration: configuration(), closure: { benchmark in
-        let raw = rawStore.unwrapped
-        let (dataKey, record) = sealed.unwrapped
-        var first = next.value ?? 0
-        defer { next.value = first }
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            try raw.insertEntries(first: first, count: batch, actor: "alice", dataKey: dataKey, payload: record)
-            first += batch
-        }
-        benchmark.stopMeasurement()
-    }, setup: setup, teardown: teardown)
+    Benchmark(
+        "append 1000x1KiB \(backend) raw C", configuration: configuration(),
+        closure: { benchmark in
+            let raw = rawStore.unwrapped
+            let (dataKey, record) = sealed.unwrapped
+            var first = next.value ?? 0
+            defer { next.value = first }
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                try raw.insertEntries(first: first, count: batch, actor: "alice", dataKey: dataKey, payload: record)
+                first += batch
+            }
+            benchmark.stopMeasurement()
+        }, setup: setup, teardown: teardown)
 
-    Benchmark("append 1000x1KiB \(backend) raw C plain table", configuration: configuration(), closure: { benchmark in
-        let raw = rawStore.unwrapped
-        var first = next.value ?? 0
-        defer { next.value = first }
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            try raw.insertPlain(first: first, count: batch)
-            first += batch
-        }
-        benchmark.stopMeasurement()
-    }, setup: setup, teardown: teardown)
+    Benchmark(
+        "append 1000x1KiB \(backend) raw C plain table", configuration: configuration(),
+        closure: { benchmark in
+            let raw = rawStore.unwrapped
+            var first = next.value ?? 0
+            defer { next.value = first }
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                try raw.insertPlain(first: first, count: batch)
+                first += batch
+            }
+            benchmark.stopMeasurement()
+        }, setup: setup, teardown: teardown)
 }
 
 /// Rows of every protection state: plaintext, shared key (an opt-in actor), an actor's current
@@ -184,9 +210,12 @@ let rowsPerState = 2500
 /// cache: the steady state), and picks `batch` ids at random among them, repeats allowed.
 func mixedLedger(_ fixture: LedgerFixture) async throws -> (all: [EntryID], wanted: [EntryID]) {
     try await fixture.enroll(["alice"], optIn: ["bob"])
-    let alice = try ActorID("alice"), bob = try ActorID("bob")
+    let alice = try ActorID("alice")
+    let bob = try ActorID("bob")
     func rows(_ actor: ActorID, encrypt: Bool) throws -> [NewEntry] {
-        try (0..<rowsPerState).map { _ in try NewEntry(actor: actor, kind: "prompt", payload: rowPayload, encrypt: encrypt) }
+        try (0..<rowsPerState).map { _ in
+            try NewEntry(actor: actor, kind: "prompt", payload: rowPayload, encrypt: encrypt)
+        }
     }
     var all = try await fixture.ledger.append(rows(alice, encrypt: false))
     all += try await fixture.ledger.append(rows(bob, encrypt: true))
@@ -218,45 +247,53 @@ func readBenchmarks(_ backend: Backend) {
         fixture.value?.close()
     }
 
-    Benchmark("read 1000 mixed \(backend)", configuration: configuration(), closure: { benchmark in
-        let ledger = fixture.unwrapped.ledger
-        let wanted = ids.unwrapped
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let results = try await ledger.read(wanted)
-            precondition(results.allSatisfy { (try? $0.get()) != nil })
-            blackHole(results)
-        }
-        benchmark.stopMeasurement()
-    }, setup: setup, teardown: teardown)
-
-    // The raw baseline of the target (a select a key), then two stricter ones for context:
-    // the same in one transaction, and the ledger's own strategy (lists of keys) in C.
-    for (suffix, strategy) in [("", RawStore.ReadStrategy.eachKey), (" one transaction", .eachKeyOneTransaction), (" listed", .listed)] {
-        Benchmark("read 1000 mixed \(backend) raw C\(suffix)", configuration: configuration(), closure: { benchmark in
-            let raw = rawStore.unwrapped
-            let wanted = ids.unwrapped.map(\.rawValue)
-            let expected = strategy == .listed ? Set(wanted).count : batch
+    Benchmark(
+        "read 1000 mixed \(backend)", configuration: configuration(),
+        closure: { benchmark in
+            let ledger = fixture.unwrapped.ledger
+            let wanted = ids.unwrapped
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
-                let found = raw.selectEntries(wanted, strategy)
-                precondition(found >= expected, "found \(found) of \(expected)")
+                let results = try await ledger.read(wanted)
+                precondition(results.allSatisfy { (try? $0.get()) != nil })
+                blackHole(results)
             }
             benchmark.stopMeasurement()
         }, setup: setup, teardown: teardown)
+
+    // The raw baseline of the target (a select a key), then two stricter ones for context:
+    // the same in one transaction, and the ledger's own strategy (lists of keys) in C.
+    for (suffix, strategy) in [
+        ("", RawStore.ReadStrategy.eachKey), (" one transaction", .eachKeyOneTransaction), (" listed", .listed),
+    ] {
+        Benchmark(
+            "read 1000 mixed \(backend) raw C\(suffix)", configuration: configuration(),
+            closure: { benchmark in
+                let raw = rawStore.unwrapped
+                let wanted = ids.unwrapped.map(\.rawValue)
+                let expected = strategy == .listed ? Set(wanted).count : batch
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    let found = raw.selectEntries(wanted, strategy)
+                    precondition(found >= expected, "found \(found) of \(expected)")
+                }
+                benchmark.stopMeasurement()
+            }, setup: setup, teardown: teardown)
     }
 
-    Benchmark("read 1000 \(backend) raw C plain table", configuration: configuration(), closure: { benchmark in
-        let raw = rawStore.unwrapped
-        var generator = SplitMix(seed: 42)
-        let keys = (0..<batch).map { _ in Int32(generator.next() % UInt64(4 * rowsPerState)) }
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let found = try raw.selectPlain(keys)
-            precondition(found == batch)
-        }
-        benchmark.stopMeasurement()
-    }, setup: setup, teardown: teardown)
+    Benchmark(
+        "read 1000 \(backend) raw C plain table", configuration: configuration(),
+        closure: { benchmark in
+            let raw = rawStore.unwrapped
+            var generator = SplitMix(seed: 42)
+            let keys = (0..<batch).map { _ in Int32(generator.next() % UInt64(4 * rowsPerState)) }
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                let found = try raw.selectPlain(keys)
+                precondition(found == batch)
+            }
+            benchmark.stopMeasurement()
+        }, setup: setup, teardown: teardown)
 }
 
 /// A cold miss: the owner was just evicted (a rotation elsewhere), so opening a record reads the
@@ -268,18 +305,21 @@ func coldMissBenchmark(_ backend: Backend) {
         let made = try await LedgerFixture.make(backend, label: "miss")
         fixture.value = made
         try await made.enroll(["alice"])
-        let id = try await made.ledger.append(try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
+        let id = try await made.ledger.append(
+            try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
         record.value = (id, try await made.workspace.store.entry(id)!.1)
     }
-    Benchmark("registry cold miss \(backend)", configuration: configuration(maxIterations: 5000), closure: { benchmark in
-        let registry = fixture.unwrapped.workspace.registry
-        let owner = Owner.actor(try ActorID("alice"))
-        let (id, stored) = record.unwrapped
-        for _ in benchmark.scaledIterations {
-            registry.evict(owner)
-            blackHole(try await registry.open(stored, owner: owner, entryID: id.rawValue))
-        }
-    }, setup: setup, teardown: { fixture.value?.close() })
+    Benchmark(
+        "registry cold miss \(backend)", configuration: configuration(maxIterations: 5000),
+        closure: { benchmark in
+            let registry = fixture.unwrapped.workspace.registry
+            let owner = Owner.actor(try ActorID("alice"))
+            let (id, stored) = record.unwrapped
+            for _ in benchmark.scaledIterations {
+                registry.evict(owner)
+                blackHole(try await registry.open(stored, owner: owner, entryID: id.rawValue))
+            }
+        }, setup: setup, teardown: { fixture.value?.close() })
 }
 
 /// Rewrap after a rotation, for an actor with 1k rows and one with 1M rows, each under ten data
@@ -288,7 +328,8 @@ func rewrapBenchmarks() {
     for (label, rows) in [("1k", 1_000), ("1M", 1_000_000)] {
         let fixture = Box<LedgerFixture>()
         let setup: @Sendable () async throws -> Void = {
-            let made = try await LedgerFixture.make(.sqlite, label: "rewrap", policy: DataKeyPolicy(maxRecords: rows / 10))
+            let made = try await LedgerFixture.make(
+                .sqlite, label: "rewrap", policy: DataKeyPolicy(maxRecords: rows / 10))
             fixture.value = made
             try await made.enroll(["alice"])
             let alice = try ActorID("alice")
@@ -297,17 +338,22 @@ func rewrapBenchmarks() {
             let entries = try (0..<chunk).map { _ in try NewEntry(actor: alice, kind: "prompt", payload: small) }
             for _ in 0..<(rows / chunk) { _ = try await made.ledger.append(entries) }
         }
-        Benchmark("rewrap 10 data keys \(label) rows sqlite", configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .microseconds, warmupIterations: 2, maxDuration: .seconds(10), maxIterations: 25), closure: { benchmark in
-            let administration = fixture.unwrapped.administration
-            let owner = Owner.actor(try ActorID("alice"))
-            // One rewrap a run: rotating before it and retiring the old version after it are
-            // not measured.
-            let rotation = try await administration.rotate(owner)
-            benchmark.startMeasurement()
-            let summary = try await administration.rewrap(owner)
-            benchmark.stopMeasurement()
-            precondition(summary.done == 10 && summary.failed == 0, "rewrap did \(summary.done) of 10")
-            _ = try await administration.retire(owner, fingerprint: rotation.previous.fingerprint.hex)
-        }, setup: setup, teardown: { fixture.value?.close() })
+        Benchmark(
+            "rewrap 10 data keys \(label) rows sqlite",
+            configuration: .init(
+                metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .microseconds, warmupIterations: 2,
+                maxDuration: .seconds(10), maxIterations: 25),
+            closure: { benchmark in
+                let administration = fixture.unwrapped.administration
+                let owner = Owner.actor(try ActorID("alice"))
+                // One rewrap a run: rotating before it and retiring the old version after it are
+                // not measured.
+                let rotation = try await administration.rotate(owner)
+                benchmark.startMeasurement()
+                let summary = try await administration.rewrap(owner)
+                benchmark.stopMeasurement()
+                precondition(summary.done == 10 && summary.failed == 0, "rewrap did \(summary.done) of 10")
+                _ = try await administration.retire(owner, fingerprint: rotation.previous.fingerprint.hex)
+            }, setup: setup, teardown: { fixture.value?.close() })
     }
 }

@@ -50,26 +50,41 @@ func ratioBenchmarks(label: String, size: Int) {
         try await fixture.unwrapped.enroll(["alice"])
         let registry = fixture.unwrapped.workspace.registry
         buffers.record = Buffers.copy(try await registry.seal(payload, owner: owner, entryID: entryID).record)
-        _ = try await registry.open(UnsafeRawBufferPointer(buffers.record), into: buffers.output, owner: owner, entryID: entryID)
+        _ = try await registry.open(
+            UnsafeRawBufferPointer(buffers.record), into: buffers.output, owner: owner, entryID: entryID)
         var raw = [UInt8](repeating: 0, count: size + 57)
         baseline_record_seal(&raw, payload, size, associatedData, associatedData.count, rawKey)
         buffers.rawRecord = Buffers.copy(raw)
     }
     let teardown: @Sendable () async throws -> Void = { fixture.value?.close() }
     let operations = max(4, (1 << 20) / max(size, 1024))
-    Ratio.benchmark("ratio seal \(label)", operations: operations, setup: setup, teardown: teardown, ours: {
-        blackHole(try await fixture.unwrapped.workspace.registry.seal(UnsafeRawBufferPointer(buffers.input), into: buffers.output, owner: owner, entryID: entryID))
-    }, baseline: {
-        baseline_record_seal(buffers.output.baseAddress!.assumingMemoryBound(to: UInt8.self), buffers.input.baseAddress!.assumingMemoryBound(to: UInt8.self), size, associatedData, associatedData.count, rawKey)
-    })
-    Ratio.benchmark("ratio open \(label)", operations: operations, setup: setup, teardown: teardown, ours: {
-        blackHole(try await fixture.unwrapped.workspace.registry.open(UnsafeRawBufferPointer(buffers.record), into: buffers.output, owner: owner, entryID: entryID))
-    }, baseline: {
-        let status = baseline_record_open(
-            buffers.output.baseAddress!.assumingMemoryBound(to: UInt8.self), buffers.rawRecord.baseAddress!.assumingMemoryBound(to: UInt8.self),
-            buffers.rawRecord.count, associatedData, associatedData.count, rawKey)
-        precondition(status == 0)
-    })
+    Ratio.benchmark(
+        "ratio seal \(label)", operations: operations, setup: setup, teardown: teardown,
+        ours: {
+            blackHole(
+                try await fixture.unwrapped.workspace.registry.seal(
+                    UnsafeRawBufferPointer(buffers.input), into: buffers.output, owner: owner, entryID: entryID))
+        },
+        baseline: {
+            baseline_record_seal(
+                buffers.output.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                buffers.input.baseAddress!.assumingMemoryBound(to: UInt8.self), size, associatedData,
+                associatedData.count, rawKey)
+        })
+    Ratio.benchmark(
+        "ratio open \(label)", operations: operations, setup: setup, teardown: teardown,
+        ours: {
+            blackHole(
+                try await fixture.unwrapped.workspace.registry.open(
+                    UnsafeRawBufferPointer(buffers.record), into: buffers.output, owner: owner, entryID: entryID))
+        },
+        baseline: {
+            let status = baseline_record_open(
+                buffers.output.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                buffers.rawRecord.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                buffers.rawRecord.count, associatedData, associatedData.count, rawKey)
+            precondition(status == 0)
+        })
 }
 
 private let entryID = "01JD7Y8Q2W3E4R5T6Y7U8I9O0P"
@@ -92,32 +107,38 @@ func recordBenchmarks(label: String, size: Int) {
     let setup: @Sendable () async throws -> Void = {
         fixture.value = try await LedgerFixture.make(.sqlite, label: "record")
         try await fixture.unwrapped.enroll(["alice"])
-        _ = try await fixture.unwrapped.workspace.registry.seal(payload, owner: owner, entryID: entryID)  // mint: the rest are hits
+        // Mint the data key: the rest are hits.
+        _ = try await fixture.unwrapped.workspace.registry.seal(payload, owner: owner, entryID: entryID)
     }
     let teardown: @Sendable () async throws -> Void = { fixture.value?.close() }
     // The same associated data the registry binds: header, owner tag, actor id, entry id.
     let associatedData = [UInt8](repeating: 7, count: 17 + 1 + 1 + 5 + 1 + 26)
     let rawKey = [UInt8](repeating: 0x42, count: 32)
 
-    Benchmark("seal \(label) registry", configuration: configuration(size), closure: { benchmark in
-        let registry = fixture.unwrapped.workspace.registry
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: size + RecordEnvelope.overhead, alignment: 16)
-        defer { output.deallocate() }
-        try await payload.withUnsafeBytesAsync { input in
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                blackHole(try await registry.seal(input, into: output, owner: owner, entryID: entryID))
+    Benchmark(
+        "seal \(label) registry", configuration: configuration(size),
+        closure: { benchmark in
+            let registry = fixture.unwrapped.workspace.registry
+            let output = UnsafeMutableRawBufferPointer.allocate(
+                byteCount: size + RecordEnvelope.overhead, alignment: 16)
+            defer { output.deallocate() }
+            try await payload.withUnsafeBytesAsync { input in
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    blackHole(try await registry.seal(input, into: output, owner: owner, entryID: entryID))
+                }
+                benchmark.stopMeasurement()
             }
-            benchmark.stopMeasurement()
-        }
-    }, setup: setup, teardown: teardown)
+        }, setup: setup, teardown: teardown)
 
-    Benchmark("seal \(label) registry new array", configuration: configuration(size), closure: { benchmark in
-        let registry = fixture.unwrapped.workspace.registry
-        for _ in benchmark.scaledIterations {
-            blackHole(try await registry.seal(payload, owner: owner, entryID: entryID))
-        }
-    }, setup: setup, teardown: teardown)
+    Benchmark(
+        "seal \(label) registry new array", configuration: configuration(size),
+        closure: { benchmark in
+            let registry = fixture.unwrapped.workspace.registry
+            for _ in benchmark.scaledIterations {
+                blackHole(try await registry.seal(payload, owner: owner, entryID: entryID))
+            }
+        }, setup: setup, teardown: teardown)
 
     Benchmark("seal \(label) raw C", configuration: configuration(size)) { benchmark in
         var output = [UInt8](repeating: 0, count: size + 57)
@@ -125,7 +146,8 @@ func recordBenchmarks(label: String, size: Int) {
             payload.withUnsafeBufferPointer { input in
                 benchmark.startMeasurement()
                 for _ in benchmark.scaledIterations {
-                    baseline_record_seal(output.baseAddress, input.baseAddress, size, associatedData, associatedData.count, rawKey)
+                    baseline_record_seal(
+                        output.baseAddress, input.baseAddress, size, associatedData, associatedData.count, rawKey)
                     blackHole(output[20])
                 }
                 benchmark.stopMeasurement()
@@ -136,29 +158,34 @@ func recordBenchmarks(label: String, size: Int) {
     let record = Box<[UInt8]>()
     let openSetup: @Sendable () async throws -> Void = {
         try await setup()
-        record.value = try await fixture.unwrapped.workspace.registry.seal(payload, owner: owner, entryID: entryID).record
+        record.value = try await fixture.unwrapped.workspace.registry.seal(payload, owner: owner, entryID: entryID)
+            .record
         _ = try await fixture.unwrapped.workspace.registry.open(record.unwrapped, owner: owner, entryID: entryID)
     }
-    Benchmark("open \(label) registry", configuration: configuration(size), closure: { benchmark in
-        let registry = fixture.unwrapped.workspace.registry
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-        defer { output.deallocate() }
-        try await record.unwrapped.withUnsafeBytesAsync { input in
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                blackHole(try await registry.open(input, into: output, owner: owner, entryID: entryID))
+    Benchmark(
+        "open \(label) registry", configuration: configuration(size),
+        closure: { benchmark in
+            let registry = fixture.unwrapped.workspace.registry
+            let output = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+            defer { output.deallocate() }
+            try await record.unwrapped.withUnsafeBytesAsync { input in
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    blackHole(try await registry.open(input, into: output, owner: owner, entryID: entryID))
+                }
+                benchmark.stopMeasurement()
             }
-            benchmark.stopMeasurement()
-        }
-    }, setup: openSetup, teardown: teardown)
+        }, setup: openSetup, teardown: teardown)
 
-    Benchmark("open \(label) registry new array", configuration: configuration(size), closure: { benchmark in
-        let registry = fixture.unwrapped.workspace.registry
-        let sealed = record.unwrapped
-        for _ in benchmark.scaledIterations {
-            blackHole(try await registry.open(sealed, owner: owner, entryID: entryID))
-        }
-    }, setup: openSetup, teardown: teardown)
+    Benchmark(
+        "open \(label) registry new array", configuration: configuration(size),
+        closure: { benchmark in
+            let registry = fixture.unwrapped.workspace.registry
+            let sealed = record.unwrapped
+            for _ in benchmark.scaledIterations {
+                blackHole(try await registry.open(sealed, owner: owner, entryID: entryID))
+            }
+        }, setup: openSetup, teardown: teardown)
 
     Benchmark("open \(label) raw C", configuration: configuration(size)) { benchmark in
         var sealed = [UInt8](repeating: 0, count: size + 57)
@@ -168,7 +195,10 @@ func recordBenchmarks(label: String, size: Int) {
             sealed.withUnsafeBufferPointer { input in
                 benchmark.startMeasurement()
                 for _ in benchmark.scaledIterations {
-                    precondition(baseline_record_open(output.baseAddress, input.baseAddress, input.count, associatedData, associatedData.count, rawKey) == 0)
+                    precondition(
+                        baseline_record_open(
+                            output.baseAddress, input.baseAddress, input.count, associatedData, associatedData.count,
+                            rawKey) == 0)
                 }
                 benchmark.stopMeasurement()
             }
@@ -178,7 +208,8 @@ func recordBenchmarks(label: String, size: Int) {
 
 extension Array where Element == UInt8 {
     /// `withUnsafeBytes` for an async body: the array is kept alive and unchanged across it.
-    func withUnsafeBytesAsync<Result>(_ body: (UnsafeRawBufferPointer) async throws -> Result) async rethrows -> Result {
+    func withUnsafeBytesAsync<Result>(_ body: (UnsafeRawBufferPointer) async throws -> Result) async rethrows -> Result
+    {
         let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
         defer { copy.deallocate() }
         copy.copyBytes(from: self)

@@ -35,24 +35,36 @@ public final class LedgerFixture: @unchecked Sendable {
     public var administration: KeyAdministration { workspace.administration(as: .commandLine(user: "benchmark")) }
     public var ledger: EncryptedLedger { workspace.ledger }
 
-    public static func make(_ backend: Backend, label: String, policy: DataKeyPolicy = .default) async throws -> LedgerFixture {
+    public static func make(
+        _ backend: Backend, label: String, policy: DataKeyPolicy = .default
+    ) async throws -> LedgerFixture {
         let scratch = Scratch(label)
         switch backend {
         case .sqlite:
             let path = scratch.file("actorkeys.db")
-            let workspace = try await Workspace.open(home: scratch.file("home"), database: .sqlite(path: path), create: true, policy: policy)
-            return LedgerFixture(workspace: workspace, scratch: scratch, backend: backend, rawDatabase: path, postgresDatabase: nil)
+            let workspace = try await Workspace.open(
+                home: scratch.file("home"), database: .sqlite(path: path), create: true, policy: policy)
+            return LedgerFixture(
+                workspace: workspace, scratch: scratch, backend: backend, rawDatabase: path, postgresDatabase: nil)
         case .postgres:
-            guard let server = Backend.postgresServer else { throw FixtureError("no PostgreSQL server: set ACTORKEYS_BENCHMARK_POSTGRES_URL") }
+            guard let server = Backend.postgresServer else {
+                throw FixtureError("no PostgreSQL server: set ACTORKEYS_BENCHMARK_POSTGRES_URL")
+            }
             let name = "actorkeys_bench_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
-            guard baseline_postgres_command(server, "CREATE DATABASE \(name)") == 0 else { throw FixtureError("cannot create database \(name)") }
+            guard baseline_postgres_command(server, "CREATE DATABASE \(name)") == 0 else {
+                throw FixtureError("cannot create database \(name)")
+            }
             let url = Self.url(server, database: name)
-            let workspace = try await Workspace.open(home: scratch.file("home"), database: try DatabaseURL(url), create: true, policy: policy)
-            return LedgerFixture(workspace: workspace, scratch: scratch, backend: backend, rawDatabase: url, postgresDatabase: name)
+            let workspace = try await Workspace.open(
+                home: scratch.file("home"), database: try DatabaseURL(url), create: true, policy: policy)
+            return LedgerFixture(
+                workspace: workspace, scratch: scratch, backend: backend, rawDatabase: url, postgresDatabase: name)
         }
     }
 
-    private init(workspace: Workspace, scratch: Scratch, backend: Backend, rawDatabase: String, postgresDatabase: String?) {
+    private init(
+        workspace: Workspace, scratch: Scratch, backend: Backend, rawDatabase: String, postgresDatabase: String?
+    ) {
         self.workspace = workspace
         self.scratch = scratch
         self.backend = backend

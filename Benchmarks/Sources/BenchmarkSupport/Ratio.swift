@@ -11,7 +11,8 @@ public enum Ratio {
     /// call to call (a commit's fsync), the ratio of the two medians is steadier than the
     /// median of the rounds' ratios.
     public static let oursTime = BenchmarkMetric.custom("ours ns", polarity: .prefersSmaller, useScalingFactor: false)
-    public static let baselineTime = BenchmarkMetric.custom("baseline ns", polarity: .prefersSmaller, useScalingFactor: false)
+    public static let baselineTime = BenchmarkMetric.custom(
+        "baseline ns", polarity: .prefersSmaller, useScalingFactor: false)
 
     public static func configuration(rounds: Int = 200, seconds: Int = 4) -> Benchmark.Configuration {
         .init(
@@ -26,26 +27,29 @@ public enum Ratio {
         ours: @escaping @Sendable () async throws -> Void, baseline: @escaping @Sendable () async throws -> Void
     ) {
         let round = Box<Int>()
-        Benchmark(name, configuration: configuration(rounds: rounds, seconds: seconds), closure: { benchmark in
-            let index = round.value ?? 0
-            round.value = index + 1
-            let clock = ContinuousClock()
-            func time(_ body: @Sendable () async throws -> Void) async throws -> Duration {
-                let start = clock.now
-                for _ in 0..<operations { try await body() }
-                return clock.now - start
-            }
-            let oursTime: Duration, baselineTime: Duration
-            if index % 2 == 0 {
-                oursTime = try await time(ours)
-                baselineTime = try await time(baseline)
-            } else {
-                baselineTime = try await time(baseline)
-                oursTime = try await time(ours)
-            }
-            benchmark.measurement(metric, Int((1000 * (oursTime / baselineTime)).rounded()))
-            benchmark.measurement(Self.oursTime, Int(oursTime / .nanoseconds(1)))
-            benchmark.measurement(Self.baselineTime, Int(baselineTime / .nanoseconds(1)))
-        }, setup: setup, teardown: teardown)
+        Benchmark(
+            name, configuration: configuration(rounds: rounds, seconds: seconds),
+            closure: { benchmark in
+                let index = round.value ?? 0
+                round.value = index + 1
+                let clock = ContinuousClock()
+                func time(_ body: @Sendable () async throws -> Void) async throws -> Duration {
+                    let start = clock.now
+                    for _ in 0..<operations { try await body() }
+                    return clock.now - start
+                }
+                let oursTime: Duration
+                let baselineTime: Duration
+                if index % 2 == 0 {
+                    oursTime = try await time(ours)
+                    baselineTime = try await time(baseline)
+                } else {
+                    baselineTime = try await time(baseline)
+                    oursTime = try await time(ours)
+                }
+                benchmark.measurement(metric, Int((1000 * (oursTime / baselineTime)).rounded()))
+                benchmark.measurement(Self.oursTime, Int(oursTime / .nanoseconds(1)))
+                benchmark.measurement(Self.baselineTime, Int(baselineTime / .nanoseconds(1)))
+            }, setup: setup, teardown: teardown)
     }
 }

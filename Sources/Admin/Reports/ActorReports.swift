@@ -22,15 +22,18 @@ public struct KeyVersionReport: JSONReport {
         createdAt = version.createdAt.rfc3339
     }
 
-    public static let schema = ReportSchema<Self>("KeyVersion", "One version of an owner's key.", [
-        .init("actor", \.actor, "The actor; null for the shared key.", as: .nullable(.slug)),
-        .init("version", \.version, "The version number, from 1.", as: .integer(minimum: 1, maximum: nil)),
-        .init("name", \.name, "The key file's name.", as: .slug),
-        .init("fingerprint", \.fingerprint, "First 16 hex characters of SHA-256 of the recipient.", as: .fingerprint),
-        .init("recipient", \.recipient, "The age recipient (age1…)."),
-        .init("state", \.state, "Where the version is in its life.", as: .oneOf(KeyState.self)),
-        .init("created_at", \.createdAt, "When it was made.", as: .dateTime),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "KeyVersion", "One version of an owner's key.",
+        [
+            .init("actor", \.actor, "The actor; null for the shared key.", as: .nullable(.slug)),
+            .init("version", \.version, "The version number, from 1.", as: .integer(minimum: 1, maximum: nil)),
+            .init("name", \.name, "The key file's name.", as: .slug),
+            .init(
+                "fingerprint", \.fingerprint, "First 16 hex characters of SHA-256 of the recipient.", as: .fingerprint),
+            .init("recipient", \.recipient, "The age recipient (age1…)."),
+            .init("state", \.state, "Where the version is in its life.", as: .oneOf(KeyState.self)),
+            .init("created_at", \.createdAt, "When it was made.", as: .dateTime),
+        ])
 }
 
 /// An actor, its key policy and permissions, and every version of its key.
@@ -57,16 +60,24 @@ public struct ActorReport: JSONReport {
 
     public init(_ enrolled: EnrolledActor) { self.init(enrolled.actor, keys: enrolled.versions) }
 
-    public static let schema = ReportSchema<Self>("Actor", "An actor with its permissions and key versions.", [
-        .init("id", \.id, "The actor id.", as: .slug),
-        .init("key_policy", \.keyPolicy, "auto: its own key from enrolment; opt-in: the shared key until it opts in.", as: .oneOf(KeyPolicy.self)),
-        .init("is_admin", \.isAdmin, "May administer actors and keys."),
-        .init("can_rotate_encryption_key", \.canRotateEncryptionKey, "May rotate, retire and re-encrypt (with is_admin)."),
-        .init("can_shred", \.canShred, "May shred actors (with is_admin)."),
-        .init("created_at", \.createdAt, "When it was enrolled.", as: .dateTime),
-        .init("shredded_at", \.shreddedAt, "When its keys were erased; null while it has them.", as: .nullable(.dateTime)),
-        .init("keys", \.keys, "Every version of its key, newest first."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Actor", "An actor with its permissions and key versions.",
+        [
+            .init("id", \.id, "The actor id.", as: .slug),
+            .init(
+                "key_policy", \.keyPolicy, "auto: its own key from enrolment; opt-in: the shared key until it opts in.",
+                as: .oneOf(KeyPolicy.self)),
+            .init("is_admin", \.isAdmin, "May administer actors and keys."),
+            .init(
+                "can_rotate_encryption_key", \.canRotateEncryptionKey,
+                "May rotate, retire and re-encrypt (with is_admin)."),
+            .init("can_shred", \.canShred, "May shred actors (with is_admin)."),
+            .init("created_at", \.createdAt, "When it was enrolled.", as: .dateTime),
+            .init(
+                "shredded_at", \.shreddedAt, "When its keys were erased; null while it has them.",
+                as: .nullable(.dateTime)),
+            .init("keys", \.keys, "Every version of its key, newest first."),
+        ])
 }
 
 /// Every actor.
@@ -75,7 +86,9 @@ public struct ActorListReport: JSONReport {
 
     public init(_ actors: [EnrolledActor]) { self.actors = actors.map(ActorReport.init) }
 
-    public static let schema = ReportSchema<Self>("ActorList", "Every actor, in id order.", [
-        .init("actors", \.actors, "The actors."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "ActorList", "Every actor, in id order.",
+        [
+            .init("actors", \.actors, "The actors.")
+        ])
 }

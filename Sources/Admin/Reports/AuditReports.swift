@@ -28,18 +28,20 @@ public struct AuditEventReport: JSONReport {
         hash = record.hash
     }
 
-    public static let schema = ReportSchema<Self>("AuditEvent", "One event of the hash-chained audit trail.", [
-        .init("seq", \.seq, "Its position in the trail.", as: .integer(minimum: 1, maximum: nil)),
-        .init("id", \.id, "The event id."),
-        .init("occurred_at", \.occurredAt, "When it happened.", as: .dateTime),
-        .init("event_type", \.eventType, "admin.<action>.success or admin.<action>.error.<code>."),
-        .init("principal", \.principal, "Who acted: cli:<user> or actor:<id>."),
-        .init("target_actor", \.targetActor, "The actor acted on, if any."),
-        .init("outcome", \.outcome, "success or failure.", as: .oneOf(["success", "failure"])),
-        .init("details", \.details, "Fingerprints, paths, counts, reasons; never a secret."),
-        .init("previous_hash", \.previousHash, "The hash of the event before it."),
-        .init("hash", \.hash, "SHA-256 over the previous hash and this event's content."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "AuditEvent", "One event of the hash-chained audit trail.",
+        [
+            .init("seq", \.seq, "Its position in the trail.", as: .integer(minimum: 1, maximum: nil)),
+            .init("id", \.id, "The event id."),
+            .init("occurred_at", \.occurredAt, "When it happened.", as: .dateTime),
+            .init("event_type", \.eventType, "admin.<action>.success or admin.<action>.error.<code>."),
+            .init("principal", \.principal, "Who acted: cli:<user> or actor:<id>."),
+            .init("target_actor", \.targetActor, "The actor acted on, if any."),
+            .init("outcome", \.outcome, "success or failure.", as: .oneOf(["success", "failure"])),
+            .init("details", \.details, "Fingerprints, paths, counts, reasons; never a secret."),
+            .init("previous_hash", \.previousHash, "The hash of the event before it."),
+            .init("hash", \.hash, "SHA-256 over the previous hash and this event's content."),
+        ])
 }
 
 /// A page of the audit trail; `next_after` is the `after` of the next page, null at the end.
@@ -52,10 +54,12 @@ public struct AuditPageReport: JSONReport {
         nextAfter = events.count == limit ? events.last?.sequence : nil
     }
 
-    public static let schema = ReportSchema<Self>("AuditPage", "A page of audit events, oldest first.", [
-        .init("events", \.events, "The events."),
-        .init("next_after", \.nextAfter, "The after of the next page; null at the end.", as: .nullable(.count)),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "AuditPage", "A page of audit events, oldest first.",
+        [
+            .init("events", \.events, "The events."),
+            .init("next_after", \.nextAfter, "The after of the next page; null at the end.", as: .nullable(.count)),
+        ])
 }
 
 /// The check of the whole chain.
@@ -72,10 +76,14 @@ public struct AuditVerificationReport: JSONReport {
         problem = verification.problem
     }
 
-    public static let schema = ReportSchema<Self>("AuditVerification", "Whether every event's hash and link to the one before it hold.", [
-        .init("events", \.events, "Events checked.", as: .count),
-        .init("intact", \.intact, "Whether the chain holds."),
-        .init("first_broken", \.firstBroken, "The first event that does not; null when intact.", as: .nullable(.count)),
-        .init("problem", \.problem, "What is wrong with it; null when intact."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "AuditVerification", "Whether every event's hash and link to the one before it hold.",
+        [
+            .init("events", \.events, "Events checked.", as: .count),
+            .init("intact", \.intact, "Whether the chain holds."),
+            .init(
+                "first_broken", \.firstBroken, "The first event that does not; null when intact.", as: .nullable(.count)
+            ),
+            .init("problem", \.problem, "What is wrong with it; null when intact."),
+        ])
 }

@@ -28,15 +28,20 @@ public struct KeyFilesReport: JSONReport {
         recipientPath = files.recipientPath
     }
 
-    public static let schema = ReportSchema<Self>("KeyFiles", "A new key and where its files are.", [
-        .init("actor", \.actor, "The actor; null for the shared key.", as: .nullable(.slug)),
-        .init("version", \.version, "The key version it is; null for a key file not recorded in a workspace.", as: .nullable(.integer(minimum: 1, maximum: nil))),
-        .init("name", \.name, "The key's name.", as: .slug),
-        .init("fingerprint", \.fingerprint, "First 16 hex characters of SHA-256 of the recipient.", as: .fingerprint),
-        .init("recipient", \.recipient, "The age recipient (age1…)."),
-        .init("identity_path", \.identityPath, "The identity file (mode 0600)."),
-        .init("recipient_path", \.recipientPath, "The recipient file beside it."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "KeyFiles", "A new key and where its files are.",
+        [
+            .init("actor", \.actor, "The actor; null for the shared key.", as: .nullable(.slug)),
+            .init(
+                "version", \.version, "The key version it is; null for a key file not recorded in a workspace.",
+                as: .nullable(.integer(minimum: 1, maximum: nil))),
+            .init("name", \.name, "The key's name.", as: .slug),
+            .init(
+                "fingerprint", \.fingerprint, "First 16 hex characters of SHA-256 of the recipient.", as: .fingerprint),
+            .init("recipient", \.recipient, "The age recipient (age1…)."),
+            .init("identity_path", \.identityPath, "The identity file (mode 0600)."),
+            .init("recipient_path", \.recipientPath, "The recipient file beside it."),
+        ])
 }
 
 /// A rotation: what changed, where the files are, and what to do next.
@@ -63,17 +68,21 @@ public struct RotationReport: JSONReport {
         nextStep = rotation.nextStep
     }
 
-    public static let schema = ReportSchema<Self>("Rotation", "A rotation: the new active version and the one it replaced.", [
-        .init("actor", \.actor, "The actor; null for the shared key.", as: .nullable(.slug)),
-        .init("fingerprint", \.fingerprint, "The new active version's fingerprint.", as: .fingerprint),
-        .init("previous_fingerprint", \.previousFingerprint, "The previous active version's, now decrypt-only.", as: .fingerprint),
-        .init("recipient", \.recipient, "The new recipient (age1…)."),
-        .init("version", \.version, "The new version number.", as: .integer(minimum: 1, maximum: nil)),
-        .init("name", \.name, "The new key's name.", as: .slug),
-        .init("identity_path", \.identityPath, "The new identity file (mode 0600)."),
-        .init("recipient_path", \.recipientPath, "The new recipient file."),
-        .init("next_step", \.nextStep, "What to do next, if anything."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Rotation", "A rotation: the new active version and the one it replaced.",
+        [
+            .init("actor", \.actor, "The actor; null for the shared key.", as: .nullable(.slug)),
+            .init("fingerprint", \.fingerprint, "The new active version's fingerprint.", as: .fingerprint),
+            .init(
+                "previous_fingerprint", \.previousFingerprint, "The previous active version's, now decrypt-only.",
+                as: .fingerprint),
+            .init("recipient", \.recipient, "The new recipient (age1…)."),
+            .init("version", \.version, "The new version number.", as: .integer(minimum: 1, maximum: nil)),
+            .init("name", \.name, "The new key's name.", as: .slug),
+            .init("identity_path", \.identityPath, "The new identity file (mode 0600)."),
+            .init("recipient_path", \.recipientPath, "The new recipient file."),
+            .init("next_step", \.nextStep, "What to do next, if anything."),
+        ])
 }
 
 /// What a shred erased.
@@ -94,12 +103,16 @@ public struct ShredReport: JSONReport {
         keysDirectory = shredding.keysDirectory
     }
 
-    public static let schema = ReportSchema<Self>("Shred", "What a shred erased.", [
-        .init("actor", \.actor, "The shredded actor.", as: .slug),
-        .init("fingerprints", \.fingerprints, "The key versions destroyed.", as: .array(.fingerprint)),
-        .init("data_keys_erased", \.dataKeysErased, "Data keys whose wrapped form was erased.", as: .count),
-        .init("rows_unreadable", \.rowsUnreadable, "Rows that can never be read again.", as: .count),
-        .init("rows_under_shared_key", \.rowsUnderSharedKey, "Rows the actor wrote under the shared key: they stay readable.", as: .count),
-        .init("keys_directory", \.keysDirectory, "The folder its key files were erased from."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Shred", "What a shred erased.",
+        [
+            .init("actor", \.actor, "The shredded actor.", as: .slug),
+            .init("fingerprints", \.fingerprints, "The key versions destroyed.", as: .array(.fingerprint)),
+            .init("data_keys_erased", \.dataKeysErased, "Data keys whose wrapped form was erased.", as: .count),
+            .init("rows_unreadable", \.rowsUnreadable, "Rows that can never be read again.", as: .count),
+            .init(
+                "rows_under_shared_key", \.rowsUnderSharedKey,
+                "Rows the actor wrote under the shared key: they stay readable.", as: .count),
+            .init("keys_directory", \.keysDirectory, "The folder its key files were erased from."),
+        ])
 }

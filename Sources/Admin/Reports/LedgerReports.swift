@@ -44,20 +44,29 @@ public struct EntryReport: JSONReport {
         }
     }
 
-    public static let schema = ReportSchema<Self>("Entry", "A ledger entry; its payload only when it was read.", [
-        .init("id", \.id, "The entry id (a ULID).", as: .entryID),
-        .init("seq", \.seq, "Its position in the ledger.", as: .integer(minimum: 1, maximum: nil)),
-        .init("actor_id", \.actorID, "The actor that wrote it.", as: .slug),
-        .init("kind", \.kind, "What the entry is.", as: .entryKind),
-        .init("created_at", \.createdAt, "When it was written.", as: .dateTime),
-        .init("protection", \.protection, "plaintext, under the shared key, or under its writer's own key.", as: .oneOf(["plaintext", "shared", "actor"])),
-        .init(
-            "prompt_encryption_actor_id", \.promptEncryptionActorID,
-            "Whose key protects it: the writer's id, or null for the shared key (the writer's id for plaintext rows).", as: .nullable(.slug)),
-        .init("data_key_id", \.dataKeyID, "The data key that sealed it; null for plaintext.", as: .nullable(.string(StringRules(pattern: "^[0-9a-f]{32}$")))),
-        .init("payload", omittedWhenNil: \.payload, "The payload, when it is UTF-8 text."),
-        .init("payload_base64", omittedWhenNil: \.payloadBase64, "The payload in base64, when it is bytes.", as: .base64),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Entry", "A ledger entry; its payload only when it was read.",
+        [
+            .init("id", \.id, "The entry id (a ULID).", as: .entryID),
+            .init("seq", \.seq, "Its position in the ledger.", as: .integer(minimum: 1, maximum: nil)),
+            .init("actor_id", \.actorID, "The actor that wrote it.", as: .slug),
+            .init("kind", \.kind, "What the entry is.", as: .entryKind),
+            .init("created_at", \.createdAt, "When it was written.", as: .dateTime),
+            .init(
+                "protection", \.protection, "plaintext, under the shared key, or under its writer's own key.",
+                as: .oneOf(["plaintext", "shared", "actor"])),
+            .init(
+                "prompt_encryption_actor_id", \.promptEncryptionActorID,
+                "Whose key protects it: the writer's id, or null for the shared key (the writer's id for plaintext rows).",
+                as: .nullable(.slug)),
+            .init(
+                "data_key_id", \.dataKeyID, "The data key that sealed it; null for plaintext.",
+                as: .nullable(.string(StringRules(pattern: "^[0-9a-f]{32}$")))),
+            .init("payload", omittedWhenNil: \.payload, "The payload, when it is UTF-8 text."),
+            .init(
+                "payload_base64", omittedWhenNil: \.payloadBase64, "The payload in base64, when it is bytes.",
+                as: .base64),
+        ])
 }
 
 /// A page of entries; `next_after` is the `after` of the next page, null at the end.
@@ -70,10 +79,12 @@ public struct EntryPageReport: JSONReport {
         nextAfter = entries.count == limit ? entries.last?.sequence : nil
     }
 
-    public static let schema = ReportSchema<Self>("EntryPage", "A page of entries, without payloads.", [
-        .init("entries", \.entries, "The entries, oldest first."),
-        .init("next_after", \.nextAfter, "The after of the next page; null at the end.", as: .nullable(.count)),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "EntryPage", "A page of entries, without payloads.",
+        [
+            .init("entries", \.entries, "The entries, oldest first."),
+            .init("next_after", \.nextAfter, "The after of the next page; null at the end.", as: .nullable(.count)),
+        ])
 }
 
 /// How many entries an import appended.
@@ -82,9 +93,11 @@ public struct ImportReport: JSONReport {
 
     public init(appended: Int) { self.appended = appended }
 
-    public static let schema = ReportSchema<Self>("Import", "What an import appended.", [
-        .init("appended", \.appended, "Entries appended.", as: .count),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Import", "What an import appended.",
+        [
+            .init("appended", \.appended, "Entries appended.", as: .count)
+        ])
 }
 
 extension JSONType {

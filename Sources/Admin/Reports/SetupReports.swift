@@ -25,16 +25,18 @@ public struct InitializationReport: JSONReport {
         token = result.token.token
     }
 
-    public static let schema = ReportSchema<Self>("Initialization", "A new installation and its bootstrap admin.", [
-        .init("home", \.home, "The home folder."),
-        .init("database", \.database, "The database URL, without a password."),
-        .init("shared_fingerprint", \.sharedFingerprint, "The shared key's fingerprint.", as: .fingerprint),
-        .init("shared_recipient", \.sharedRecipient, "The shared key's recipient (age1…)."),
-        .init("shared_identity_path", \.sharedIdentityPath, "The shared identity file (mode 0600)."),
-        .init("admin", \.admin, "The bootstrap admin's actor id.", as: .slug),
-        .init("token_id", \.tokenID, "The admin token's id."),
-        .init("token", \.token, "The admin's API token: shown this once, stored only hashed."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Initialization", "A new installation and its bootstrap admin.",
+        [
+            .init("home", \.home, "The home folder."),
+            .init("database", \.database, "The database URL, without a password."),
+            .init("shared_fingerprint", \.sharedFingerprint, "The shared key's fingerprint.", as: .fingerprint),
+            .init("shared_recipient", \.sharedRecipient, "The shared key's recipient (age1…)."),
+            .init("shared_identity_path", \.sharedIdentityPath, "The shared identity file (mode 0600)."),
+            .init("admin", \.admin, "The bootstrap admin's actor id.", as: .slug),
+            .init("token_id", \.tokenID, "The admin token's id."),
+            .init("token", \.token, "The admin's API token: shown this once, stored only hashed."),
+        ])
 }
 
 /// A new API token: shown this once, stored only as its SHA-256.
@@ -49,11 +51,13 @@ public struct CreatedTokenReport: JSONReport {
         self.token = token.token
     }
 
-    public static let schema = ReportSchema<Self>("CreatedToken", "A new bearer token.", [
-        .init("id", \.id, "The token's id (tok_…), for token revoke."),
-        .init("actor", \.actor, "The actor it acts as.", as: .slug),
-        .init("token", \.token, "The token (ak_…): shown this once."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "CreatedToken", "A new bearer token.",
+        [
+            .init("id", \.id, "The token's id (tok_…), for token revoke."),
+            .init("actor", \.actor, "The actor it acts as.", as: .slug),
+            .init("token", \.token, "The token (ak_…): shown this once."),
+        ])
 }
 
 /// An actor's tokens: ids and dates, never the tokens.
@@ -64,21 +68,28 @@ public struct TokenListReport: JSONReport {
         public let createdAt: String
         public let revokedAt: String?
 
-        public static let schema = ReportSchema<Self>("Token", "A token's id and dates.", [
-            .init("id", \.id, "The token's id (tok_…)."),
-            .init("actor", \.actor, "The actor it acts as.", as: .slug),
-            .init("created_at", \.createdAt, "When it was made.", as: .dateTime),
-            .init("revoked_at", \.revokedAt, "When it was revoked; null while it works.", as: .nullable(.dateTime)),
-        ])
+        public static let schema = ReportSchema<Self>(
+            "Token", "A token's id and dates.",
+            [
+                .init("id", \.id, "The token's id (tok_…)."),
+                .init("actor", \.actor, "The actor it acts as.", as: .slug),
+                .init("created_at", \.createdAt, "When it was made.", as: .dateTime),
+                .init("revoked_at", \.revokedAt, "When it was revoked; null while it works.", as: .nullable(.dateTime)),
+            ])
     }
 
     public let tokens: [Token]
 
     public init(_ tokens: [APIToken]) {
-        self.tokens = tokens.map { Token(id: $0.id, actor: $0.actor.rawValue, createdAt: $0.createdAt.rfc3339, revokedAt: $0.revokedAt?.rfc3339) }
+        self.tokens = tokens.map {
+            Token(
+                id: $0.id, actor: $0.actor.rawValue, createdAt: $0.createdAt.rfc3339, revokedAt: $0.revokedAt?.rfc3339)
+        }
     }
 
-    public static let schema = ReportSchema<Self>("TokenList", "An actor's tokens.", [
-        .init("tokens", \.tokens, "Oldest first."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "TokenList", "An actor's tokens.",
+        [
+            .init("tokens", \.tokens, "Oldest first.")
+        ])
 }

@@ -14,11 +14,15 @@ public struct StatusReport: JSONReport {
         sharedRowsAwaitingMigration = status.sharedRowsAwaitingMigration
     }
 
-    public static let schema = ReportSchema<Self>("Status", "Per owner: key versions, data keys, and rows by protection state.", [
-        .init("owners", \.owners, "The shared key first, then every actor that has or had a key."),
-        .init("plaintext_rows", \.plaintextRows, "Rows stored in plaintext.", as: .count),
-        .init("shared_rows_awaiting_migration", \.sharedRowsAwaitingMigration, "Shared-key rows whose writer now has its own key: ledger migrate moves them.", as: .count),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Status", "Per owner: key versions, data keys, and rows by protection state.",
+        [
+            .init("owners", \.owners, "The shared key first, then every actor that has or had a key."),
+            .init("plaintext_rows", \.plaintextRows, "Rows stored in plaintext.", as: .count),
+            .init(
+                "shared_rows_awaiting_migration", \.sharedRowsAwaitingMigration,
+                "Shared-key rows whose writer now has its own key: ledger migrate moves them.", as: .count),
+        ])
 }
 
 /// One owner's part of `status`.
@@ -43,16 +47,26 @@ public struct OwnerStatusReport: JSONReport {
         rowsUnreadable = owner.rowsUnreadable
     }
 
-    public static let schema = ReportSchema<Self>("OwnerStatus", "One owner's keys, data keys and rows.", [
-        .init("actor", \.actor, "The actor; null for the shared key.", as: .nullable(.slug)),
-        .init("shredded", \.shredded, "Whether its keys were erased."),
-        .init("versions", \.versions, "Its key versions, newest first."),
-        .init("data_keys", \.dataKeys, "Its data keys, counted by state (sealing, closed, replacing, erased).", as: .map(.count)),
-        .init("rows", \.rows, "Encrypted rows under its keys.", as: .count),
-        .init("rows_under_active_version", \.rowsUnderActiveVersion, "Rows whose data key is wrapped to the active version.", as: .count),
-        .init("rows_on_older_versions_only", \.rowsOnOlderVersionsOnly, "Rows whose data key is wrapped only to older versions: key rewrap moves them.", as: .count),
-        .init("rows_unreadable", \.rowsUnreadable, "Rows under erased data keys: they read back as shredded.", as: .count),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "OwnerStatus", "One owner's keys, data keys and rows.",
+        [
+            .init("actor", \.actor, "The actor; null for the shared key.", as: .nullable(.slug)),
+            .init("shredded", \.shredded, "Whether its keys were erased."),
+            .init("versions", \.versions, "Its key versions, newest first."),
+            .init(
+                "data_keys", \.dataKeys, "Its data keys, counted by state (sealing, closed, replacing, erased).",
+                as: .map(.count)),
+            .init("rows", \.rows, "Encrypted rows under its keys.", as: .count),
+            .init(
+                "rows_under_active_version", \.rowsUnderActiveVersion,
+                "Rows whose data key is wrapped to the active version.", as: .count),
+            .init(
+                "rows_on_older_versions_only", \.rowsOnOlderVersionsOnly,
+                "Rows whose data key is wrapped only to older versions: key rewrap moves them.", as: .count),
+            .init(
+                "rows_unreadable", \.rowsUnreadable, "Rows under erased data keys: they read back as shredded.",
+                as: .count),
+        ])
 }
 
 /// The end of a long job (rewrap, re-encrypt, migrate).
@@ -73,12 +87,14 @@ public struct SummaryReport: JSONReport {
         failures = summary.failures
     }
 
-    public static let schema = ReportSchema<Self>("Summary", "What a long job did; running it again resumes an interrupted one.", [
-        .init("done", \.done, "Items done.", as: .count),
-        .init("failed", \.failed, "Items that failed (left as they were).", as: .count),
-        .init("skipped", \.skipped, "Items with nothing to do.", as: .count),
-        .init("total", \.total, "Items in all, when known.", as: .nullable(.count)),
-        .init("interrupted", \.interrupted, "Whether it was stopped before the end."),
-        .init("failures", \.failures, "The first few failures."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Summary", "What a long job did; running it again resumes an interrupted one.",
+        [
+            .init("done", \.done, "Items done.", as: .count),
+            .init("failed", \.failed, "Items that failed (left as they were).", as: .count),
+            .init("skipped", \.skipped, "Items with nothing to do.", as: .count),
+            .init("total", \.total, "Items in all, when known.", as: .nullable(.count)),
+            .init("interrupted", \.interrupted, "Whether it was stopped before the end."),
+            .init("failures", \.failures, "The first few failures."),
+        ])
 }

@@ -5,10 +5,12 @@ public struct HealthReport: JSONReport {
 
     public static let ok = HealthReport(status: "ok", database: "ok")
 
-    public static let schema = ReportSchema<Self>("Health", "The server and its database answer.", [
-        .init("status", \.status, "ok.", as: .oneOf(["ok"])),
-        .init("database", \.database, "ok.", as: .oneOf(["ok"])),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Health", "The server and its database answer.",
+        [
+            .init("status", \.status, "ok.", as: .oneOf(["ok"])),
+            .init("database", \.database, "ok.", as: .oneOf(["ok"])),
+        ])
 }
 
 /// What a reload dropped.
@@ -21,10 +23,12 @@ public struct ReloadReport: JSONReport {
         self.ownersEvicted = ownersEvicted
     }
 
-    public static let schema = ReportSchema<Self>("Reload", "Every cached key was dropped; the next use reads them again.", [
-        .init("reloaded", \.reloaded, "Always true."),
-        .init("owners_evicted", \.ownersEvicted, "Owners that had keys cached.", as: .count),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Reload", "Every cached key was dropped; the next use reads them again.",
+        [
+            .init("reloaded", \.reloaded, "Always true."),
+            .init("owners_evicted", \.ownersEvicted, "Owners that had keys cached.", as: .count),
+        ])
 }
 
 /// Every error the API answers with: `{"error": {"code", "message"}}`.
@@ -33,17 +37,23 @@ public struct ErrorReport: JSONReport {
         public let code: String
         public let message: String
 
-        public static let schema = ReportSchema<Self>("ErrorDetail", "What went wrong.", [
-            .init("code", \.code, "A stable code: the codes of the error table, or unauthorized, method_not_allowed, body_too_large…"),
-            .init("message", \.message, "One line for people; never a secret."),
-        ])
+        public static let schema = ReportSchema<Self>(
+            "ErrorDetail", "What went wrong.",
+            [
+                .init(
+                    "code", \.code,
+                    "A stable code: the codes of the error table, or unauthorized, method_not_allowed, body_too_large…"),
+                .init("message", \.message, "One line for people; never a secret."),
+            ])
     }
 
     public let error: Detail
 
     public init(code: String, message: String) { error = Detail(code: code, message: message) }
 
-    public static let schema = ReportSchema<Self>("Error", "An error.", [
-        .init("error", \.error, "The error."),
-    ])
+    public static let schema = ReportSchema<Self>(
+        "Error", "An error.",
+        [
+            .init("error", \.error, "The error.")
+        ])
 }

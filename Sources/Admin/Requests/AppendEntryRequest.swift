@@ -12,13 +12,15 @@ public struct AppendEntryRequest: JSONRequest {
 
     public init() {}
 
-    public static let schema = RequestSchema<Self>("AppendEntryRequest", "An entry: exactly one of payload and payload_base64.", [
-        .init("actor_id", \.actorID, "The writer (default over HTTP: the token's actor).", as: .slug),
-        .init("kind", \.kind, "What the entry is. Default prompt.", as: .entryKind),
-        .init("payload", \.payload, "The payload as UTF-8 text. Excludes payload_base64."),
-        .init("payload_base64", \.payloadBase64, "The payload as base64 bytes. Excludes payload.", as: .base64),
-        .init("encrypt", \.encrypt, "Seal it under the writer's key (or the shared key). Default true."),
-    ])
+    public static let schema = RequestSchema<Self>(
+        "AppendEntryRequest", "An entry: exactly one of payload and payload_base64.",
+        [
+            .init("actor_id", \.actorID, "The writer (default over HTTP: the token's actor).", as: .slug),
+            .init("kind", \.kind, "What the entry is. Default prompt.", as: .entryKind),
+            .init("payload", \.payload, "The payload as UTF-8 text. Excludes payload_base64."),
+            .init("payload_base64", \.payloadBase64, "The payload as base64 bytes. Excludes payload.", as: .base64),
+            .init("encrypt", \.encrypt, "Seal it under the writer's key (or the shared key). Default true."),
+        ])
 
     /// The entry for `writer` (the request's actor_id, or the default the caller gives).
     public func entry(defaultWriter: ActorID? = nil) throws(AdminError) -> NewEntry {
@@ -37,14 +39,17 @@ public struct AppendEntryRequest: JSONRequest {
             bytes = Array(text.utf8)
             format = .text
         case (nil, let encoded?):
-            guard let decoded = Base64.decode(encoded) else { throw AdminError(.invalidArgument, "field \"payload_base64\" is not base64") }
+            guard let decoded = Base64.decode(encoded) else {
+                throw AdminError(.invalidArgument, "field \"payload_base64\" is not base64")
+            }
             bytes = decoded
             format = .binary
         default:
             throw AdminError(.invalidArgument, "give exactly one of payload and payload_base64")
         }
         do {
-            return try NewEntry(actor: writer, kind: kind ?? "prompt", payload: bytes, format: format, encrypt: encrypt ?? true)
+            return try NewEntry(
+                actor: writer, kind: kind ?? "prompt", payload: bytes, format: format, encrypt: encrypt ?? true)
         } catch {
             throw AdminError(error)
         }

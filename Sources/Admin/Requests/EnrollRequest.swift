@@ -10,17 +10,23 @@ public struct EnrollRequest: JSONRequest {
 
     public init() {}
 
-    public static let schema = RequestSchema<Self>("EnrollRequest", "An actor to enroll, with its key policy and permissions.", [
-        .init("actor_id", \.actorID, "The new actor's id.", as: .slug, required: true),
-        .init("keys", \.keys, "auto (default): its own key at once; opt-in: the shared key until key create.", as: .oneOf(KeyPolicy.self)),
-        .init("is_admin", \.isAdmin, "Default false."),
-        .init("can_rotate_encryption_key", \.canRotateEncryptionKey, "Default false."),
-        .init("can_shred", \.canShred, "Default false."),
-    ])
+    public static let schema = RequestSchema<Self>(
+        "EnrollRequest", "An actor to enroll, with its key policy and permissions.",
+        [
+            .init("actor_id", \.actorID, "The new actor's id.", as: .slug, required: true),
+            .init(
+                "keys", \.keys, "auto (default): its own key at once; opt-in: the shared key until key create.",
+                as: .oneOf(KeyPolicy.self)),
+            .init("is_admin", \.isAdmin, "Default false."),
+            .init("can_rotate_encryption_key", \.canRotateEncryptionKey, "Default false."),
+            .init("can_shred", \.canShred, "Default false."),
+        ])
 
     public var keyPolicy: KeyPolicy { keys.flatMap(KeyPolicy.init(rawValue:)) ?? .auto }
 
     public var permissions: Permissions {
-        Permissions(isAdmin: isAdmin ?? false, canRotateEncryptionKey: canRotateEncryptionKey ?? false, canShred: canShred ?? false)
+        Permissions(
+            isAdmin: isAdmin ?? false, canRotateEncryptionKey: canRotateEncryptionKey ?? false,
+            canShred: canShred ?? false)
     }
 }

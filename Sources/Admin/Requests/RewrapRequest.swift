@@ -5,8 +5,11 @@ public struct RewrapRequest: JSONRequest {
 
     public init() {}
 
-    public static let schema = RequestSchema<Self>("RewrapRequest", "Whose data keys to re-wrap: one actor's, the shared key's (neither field), or everyone's (all).", [
-        .init("actor_id", \.actorID, "The actor; absent for the shared key. Excludes all.", as: .slug),
-        .init("all", \.all, "Every owner. Excludes actor_id. Default false."),
-    ])
+    public static let schema = RequestSchema<Self>(
+        "RewrapRequest",
+        "Whose data keys to re-wrap: one actor's, the shared key's (neither field), or everyone's (all).",
+        [
+            .init("actor_id", \.actorID, "The actor; absent for the shared key. Excludes all.", as: .slug),
+            .init("all", \.all, "Every owner. Excludes actor_id. Default false."),
+        ])
 }

@@ -6,9 +6,11 @@ public struct RotateKeyRequest: JSONRequest {
 
     public init() {}
 
-    public static let schema = RequestSchema<Self>("RotateKeyRequest", "Whose key to rotate, and the new version's name.", [
-        .init("actor_id", \.actorID, "The actor; absent for the shared key.", as: .slug),
-        .init("name", \.name, "The new version's name (default: the next vN); primary is reserved.", as: .slug),
-        .init("force", \.force, "Replace a key file of that name that is not a key version. Default false."),
-    ])
+    public static let schema = RequestSchema<Self>(
+        "RotateKeyRequest", "Whose key to rotate, and the new version's name.",
+        [
+            .init("actor_id", \.actorID, "The actor; absent for the shared key.", as: .slug),
+            .init("name", \.name, "The new version's name (default: the next vN); primary is reserved.", as: .slug),
+            .init("force", \.force, "Replace a key file of that name that is not a key version. Default false."),
+        ])
 }

@@ -37,8 +37,14 @@ enum JSONKeyScanner {
     private static func skipString(_ bytes: [UInt8], _ index: inout Int) {
         index += 1
         while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\\") { index += 2; continue }
-            if bytes[index] == UInt8(ascii: "\"") { index += 1; return }
+            if bytes[index] == UInt8(ascii: "\\") {
+                index += 2
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "\"") {
+                index += 1
+                return
+            }
             index += 1
         }
     }
@@ -54,17 +60,24 @@ enum JSONKeyScanner {
             var depth = 0
             while index < bytes.count {
                 switch bytes[index] {
-                case UInt8(ascii: "\""): skipString(bytes, &index); continue
+                case UInt8(ascii: "\""):
+                    skipString(bytes, &index)
+                    continue
                 case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     depth -= 1
-                    if depth == 0 { index += 1; return }
+                    if depth == 0 {
+                        index += 1
+                        return
+                    }
                 default: break
                 }
                 index += 1
             }
         default:
-            while index < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), 0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count,
+                ![UInt8(ascii: ","), UInt8(ascii: "}"), 0x20, 0x09, 0x0A, 0x0D].contains(bytes[index])
+            { index += 1 }
         }
     }
 }

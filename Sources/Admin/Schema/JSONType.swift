@@ -23,7 +23,8 @@ public indirect enum JSONType: Sendable, Hashable {
     public static func oneOf(_ values: [String]) -> JSONType { .string(StringRules(values: values)) }
 
     /// A string that is one of the raw values of `type`.
-    public static func oneOf<T: CaseIterable & RawRepresentable>(_ type: T.Type) -> JSONType where T.RawValue == String {
+    public static func oneOf<T: CaseIterable & RawRepresentable>(_ type: T.Type) -> JSONType
+    where T.RawValue == String {
         .oneOf(type.allCases.map(\.rawValue))
     }
 }
@@ -40,7 +41,8 @@ public struct StringRules: Sendable, Hashable {
     public var contentEncoding: String?
 
     public init(
-        format: String? = nil, pattern: String? = nil, minLength: Int? = nil, maxLength: Int? = nil, values: [String]? = nil,
+        format: String? = nil, pattern: String? = nil, minLength: Int? = nil, maxLength: Int? = nil,
+        values: [String]? = nil,
         contentEncoding: String? = nil
     ) {
         self.format = format
@@ -99,4 +101,33 @@ public struct ObjectDescription: Sendable {
     public let properties: [Property]
     /// The named schemas this one refers to, so that a document can include them all.
     public let references: [@Sendable () -> ObjectDescription]
+}
+
+/// SchemaField is what a schema needs to know of one field of a report or a request.
+public protocol SchemaField: Sendable {
+    var name: String { get }
+    var type: JSONType { get }
+    var summary: String { get }
+    var required: Bool { get }
+    var references: [@Sendable () -> ObjectDescription] { get }
+}
+
+/// ObjectSchema is the name, summary and fields of a report or request type.
+public struct ObjectSchema<Field: SchemaField>: Sendable {
+    public let name: String
+    public let summary: String
+    public let fields: [Field]
+
+    public init(_ name: String, _ summary: String, _ fields: [Field]) {
+        self.name = name
+        self.summary = summary
+        self.fields = fields
+    }
+
+    public var description: ObjectDescription {
+        ObjectDescription(
+            name: name, summary: summary,
+            properties: fields.map { .init(name: $0.name, type: $0.type, required: $0.required, summary: $0.summary) },
+            references: fields.flatMap(\.references))
+    }
 }

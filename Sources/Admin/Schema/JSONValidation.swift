@@ -73,8 +73,12 @@ extension ObjectDescription {
             return "lacks required property \"\(property.name)\" (\(name))"
         }
         for key in members.keys.sorted() {
-            guard let property = properties.first(where: { $0.name == key }) else { return "has unknown property \"\(key)\" (\(name))" }
-            if let problem = property.type.violation(by: members[key]!, schemas: schemas) { return ".\(key) \(problem)" }
+            guard let property = properties.first(where: { $0.name == key }) else {
+                return "has unknown property \"\(key)\" (\(name))"
+            }
+            if let problem = property.type.violation(by: members[key]!, schemas: schemas) {
+                return ".\(key) \(problem)"
+            }
         }
         return nil
     }

@@ -28,34 +28,17 @@ extension JSONReport {
 }
 
 /// ReportSchema is the name, summary and fields of a report type.
-public struct ReportSchema<Report>: Sendable {
-    public let name: String
-    public let summary: String
-    public let fields: [ReportField<Report>]
-
-    public init(_ name: String, _ summary: String, _ fields: [ReportField<Report>]) {
-        self.name = name
-        self.summary = summary
-        self.fields = fields
-    }
-
-    public var description: ObjectDescription {
-        ObjectDescription(
-            name: name, summary: summary,
-            properties: fields.map { .init(name: $0.name, type: $0.type, required: $0.required, summary: $0.summary) },
-            references: fields.flatMap(\.references))
-    }
-}
+public typealias ReportSchema<Report> = ObjectSchema<ReportField<Report>>
 
 /// ReportField is one field of a report: its JSON name and schema, and how to encode it.
-public struct ReportField<Report>: Sendable {
+public struct ReportField<Report>: SchemaField {
     public let name: String
     public let type: JSONType
     public let summary: String
     /// Whether the field is always there (null when there is no value); false for a field
     /// left out when nil.
     public let required: Bool
-    let references: [@Sendable () -> ObjectDescription]
+    public let references: [@Sendable () -> ObjectDescription]
     let encode: @Sendable (Report, inout KeyedEncodingContainer<JSONKey>) throws -> Void
 
     /// A field that is always present; an Optional value is encoded as `null`. `type` refines
@@ -74,7 +57,8 @@ public struct ReportField<Report>: Sendable {
 
     /// A field left out when its value is nil.
     public init<Value: Encodable & JSONDescribed>(
-        _ name: String, omittedWhenNil path: KeyPath<Report, Value?> & Sendable, _ summary: String, as type: JSONType? = nil
+        _ name: String, omittedWhenNil path: KeyPath<Report, Value?> & Sendable, _ summary: String,
+        as type: JSONType? = nil
     ) {
         self.name = name
         self.type = type ?? Value.jsonType

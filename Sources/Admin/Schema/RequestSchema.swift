@@ -16,11 +16,15 @@ extension JSONRequest {
     /// Checks `value` against the schema and fills in the fields; the first problem is an
     /// `.invalidArgument` error that names the field.
     public init(validating value: JSONValue) throws(AdminError) {
-        guard case .object(let fields) = value else { throw AdminError(.invalidArgument, "the request body must be a JSON object") }
+        guard case .object(let fields) = value else {
+            throw AdminError(.invalidArgument, "the request body must be a JSON object")
+        }
         let schema = Self.schema
         if let unknown = fields.keys.sorted().first(where: { name in !schema.fields.contains { $0.name == name } }) {
             throw AdminError(
-                .invalidArgument, "unknown field \"\(unknown.prefix(64))\"; allowed: \(schema.fields.map(\.name).sorted().joined(separator: ", "))")
+                .invalidArgument,
+                "unknown field \"\(unknown.prefix(64))\"; allowed: \(schema.fields.map(\.name).sorted().joined(separator: ", "))"
+            )
         }
         self.init()
         for field in schema.fields { try field.apply(fields[field.name], &self) }
@@ -29,8 +33,12 @@ extension JSONRequest {
     /// Decodes a body: empty (or only whitespace) is `{}`; anything that is not JSON is
     /// `.malformedRequest`; a key given twice is refused (decoders would quietly keep one).
     public static func decode(_ bytes: [UInt8]) throws(AdminError) -> Self {
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return try Self(validating: .object([:])) }
-        guard let value = JSONValue.parse(bytes) else { throw AdminError(.malformedRequest, "the request body is not valid JSON") }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            return try Self(validating: .object([:]))
+        }
+        guard let value = JSONValue.parse(bytes) else {
+            throw AdminError(.malformedRequest, "the request body is not valid JSON")
+        }
         if case .object = value, let duplicate = JSONKeyScanner.duplicateTopLevelKey(in: bytes) {
             throw AdminError(.invalidArgument, "field \"\(duplicate.prefix(64))\" appears more than once")
         }
@@ -39,39 +47,25 @@ extension JSONRequest {
 }
 
 /// RequestSchema is the name, summary and fields of a request body.
-public struct RequestSchema<Request>: Sendable {
-    public let name: String
-    public let summary: String
-    public let fields: [RequestField<Request>]
-
-    public init(_ name: String, _ summary: String, _ fields: [RequestField<Request>]) {
-        self.name = name
-        self.summary = summary
-        self.fields = fields
-    }
-
-    public var description: ObjectDescription {
-        ObjectDescription(
-            name: name, summary: summary,
-            properties: fields.map { .init(name: $0.name, type: $0.type, required: $0.required, summary: $0.summary) },
-            references: [])
-    }
-}
+public typealias RequestSchema<Request> = ObjectSchema<RequestField<Request>>
 
 /// RequestField is one field of a request: its JSON name, schema and whether it is required,
 /// and where its value goes.
-public struct RequestField<Request>: Sendable {
+public struct RequestField<Request>: SchemaField {
     public let name: String
     public let type: JSONType
     public let summary: String
     public let required: Bool
+    /// A request's fields are plain values: they refer to no named schema.
+    public var references: [@Sendable () -> ObjectDescription] { [] }
     let apply: @Sendable (JSONValue?, inout Request) throws(AdminError) -> Void
 
     /// A field stored in an Optional property: nil when absent. `type` refines the schema the
     /// Swift type implies (a pattern, allowed values); `summary` says what it means and its
     /// default.
     public init<Value: JSONConvertible>(
-        _ name: String, _ path: WritableKeyPath<Request, Value?> & Sendable, _ summary: String, as type: JSONType? = nil,
+        _ name: String, _ path: WritableKeyPath<Request, Value?> & Sendable, _ summary: String,
+        as type: JSONType? = nil,
         required: Bool = false
     ) {
         let type = type ?? Value.jsonType

@@ -4,7 +4,8 @@
 struct BinaryCopy {
     /// Bytes gathered before they are handed to libpq.
     static let flushSize = 1 << 20
-    private static let signature: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [0, 0, 0, 0] + [0, 0, 0, 0]
+    private static let signature: [UInt8] =
+        Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [0, 0, 0, 0] + [0, 0, 0, 0]
 
     var buffer: [UInt8] = BinaryCopy.signature
 

@@ -35,7 +35,9 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Runs `body` on an idle connection.
-    public func read<Result: Sendable>(_ body: @escaping @Sendable (SQLConnection) throws(LedgerError) -> Result) async throws(LedgerError) -> Result {
+    public func read<Result: Sendable>(
+        _ body: @escaping @Sendable (SQLConnection) throws(LedgerError) -> Result
+    ) async throws(LedgerError) -> Result {
         let slot = await acquire()
         defer { release(slot) }
         return try await run(body, on: slot)
@@ -49,21 +51,29 @@ public final class ConnectionPool: Sendable {
     /// `body` does nothing but that query and the decoding of its rows: no other I/O, no
     /// cryptography, no callbacks into other modules. Anything else, or no idle connection, goes
     /// the usual way.
-    public func pointRead<Result: Sendable>(_ body: @escaping @Sendable (SQLConnection) throws(LedgerError) -> Result) async throws(LedgerError) -> Result {
+    public func pointRead<Result: Sendable>(
+        _ body: @escaping @Sendable (SQLConnection) throws(LedgerError) -> Result
+    ) async throws(LedgerError) -> Result {
         guard dialect == .sqlite, let slot = state.withLock({ $0.idle.popLast() }) else { return try await read(body) }
         defer { release(slot) }
         return try body(slot.connection)
     }
 
     /// Runs `body` on the writer connection when there is one, else on an idle connection.
-    public func write<Result: Sendable>(_ body: @escaping @Sendable (SQLConnection) throws(LedgerError) -> Result) async throws(LedgerError) -> Result {
+    public func write<Result: Sendable>(
+        _ body: @escaping @Sendable (SQLConnection) throws(LedgerError) -> Result
+    ) async throws(LedgerError) -> Result {
         guard let writer else { return try await read(body) }
         return try await run(body, on: writer)
     }
 
     /// Runs `body` in a transaction on the writer connection.
-    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (SQLConnection) throws(LedgerError) -> Result) async throws(LedgerError) -> Result {
-        try await write { connection throws(LedgerError) in try connection.transaction { () throws(LedgerError) in try body(connection) } }
+    public func transaction<Result: Sendable>(
+        _ body: @escaping @Sendable (SQLConnection) throws(LedgerError) -> Result
+    ) async throws(LedgerError) -> Result {
+        try await write { connection throws(LedgerError) in
+            try connection.transaction { () throws(LedgerError) in try body(connection) }
+        }
     }
 
     private func run<Result: Sendable>(

@@ -17,7 +17,8 @@ enum Migrations {
     /// Brings the database to the latest version; returns the versions applied now.
     @discardableResult
     static func run(on connection: SQLConnection) throws(LedgerError) -> [Int] {
-        try connection.executeScript("""
+        try connection.executeScript(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version INTEGER PRIMARY KEY,
                 name TEXT NOT NULL,
@@ -31,7 +32,10 @@ enum Migrations {
                     // Serialises concurrent starts; released at commit.
                     try connection.execute("SELECT pg_advisory_xact_lock(7150001)")
                 }
-                guard try connection.queryRow("SELECT 1 FROM schema_migrations WHERE version = $1", .int(migration.version)) == nil else {
+                guard
+                    try connection.queryRow(
+                        "SELECT 1 FROM schema_migrations WHERE version = $1", .int(migration.version)) == nil
+                else {
                     return false
                 }
                 try connection.executeScript(connection.dialect == .sqlite ? migration.sqlite : migration.postgres)

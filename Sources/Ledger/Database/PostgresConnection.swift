@@ -1,4 +1,5 @@
 internal import CPostgres
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,7 +17,9 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     private static let maxPrepared = 256
 
     init(url: String) throws(LedgerError) {
-        guard let connection = PQconnectdb(url) else { throw LedgerError(.connection, "cannot allocate a PostgreSQL connection") }
+        guard let connection = PQconnectdb(url) else {
+            throw LedgerError(.connection, "cannot allocate a PostgreSQL connection")
+        }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines()
             PQfinish(connection)
@@ -39,7 +42,9 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         return Int(String(cString: PQcmdTuples(result))) ?? 0
     }
 
-    func query<Row>(_ sql: String, _ parameters: [SQLValue], _ read: (SQLCursor) throws(LedgerError) -> Row) throws(LedgerError) -> [Row] {
+    func query<Row>(
+        _ sql: String, _ parameters: [SQLValue], _ read: (SQLCursor) throws(LedgerError) -> Row
+    ) throws(LedgerError) -> [Row] {
         let result = try run(sql, parameters)
         defer { PQclear(result) }
         let count = PQntuples(result)
@@ -91,13 +96,17 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
             PQputCopyData(handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
         }
         buffer.removeAll(keepingCapacity: true)
-        guard sent == 1 else { throw LedgerError(.connection, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())") }
+        guard sent == 1 else {
+            throw LedgerError(
+                .connection, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+        }
     }
 
     /// Ends COPY and returns the number of rows it stored; the server's error if it failed.
     private func endCopy() throws(LedgerError) -> Int {
         guard PQputCopyEnd(handle, nil) == 1 else {
-            throw LedgerError(.connection, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+            throw LedgerError(
+                .connection, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
         }
         var error: LedgerError?
         var count = 0
@@ -116,7 +125,8 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     /// Consumes pending input and returns the channels of notifications received.
     func notifications() throws(LedgerError) -> [String] {
         guard PQconsumeInput(handle) == 1 else {
-            throw LedgerError(.connection, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+            throw LedgerError(
+                .connection, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
         }
         var channels: [String] = []
         while let notification = PQnotifies(handle) {
@@ -133,7 +143,10 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         var formats: [Int32] = []
         for value in parameters {
             switch value {
-            case .null: buffers.append(nil); lengths.append(0); formats.append(0)
+            case .null:
+                buffers.append(nil)
+                lengths.append(0)
+                formats.append(0)
             case .integer(let number): append(String(number))
             case .bool(let flag): append(flag ? "true" : "false")
             case .text(let text): append(text)
@@ -156,7 +169,10 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
                 PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, lengths, formats, 0)
             }
         }
-        guard let result else { throw LedgerError(.database, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())") }
+        guard let result else {
+            throw LedgerError(
+                .database, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+        }
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
             defer { PQclear(result) }
@@ -172,7 +188,8 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         guard prepared.count < Self.maxPrepared else { return nil }
         let name = "actorkeys_\(prepared.count)"
         guard let result = PQprepare(handle, name, sql, Int32(parameters), nil) else {
-            throw LedgerError(.database, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+            throw LedgerError(
+                .database, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
         }
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result) }
@@ -183,7 +200,7 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     private func withPointers<Result>(to buffers: [[CChar]?], _ body: ([UnsafePointer<CChar>?]) -> Result) -> Result {
         var pointers: [UnsafePointer<CChar>?] = []
         var pinned: [UnsafeMutableBufferPointer<CChar>] = []
-        defer { pinned.forEach { $0.deallocate() } }
+        defer { for buffer in pinned { buffer.deallocate() } }
         for buffer in buffers {
             guard let buffer else {
                 pointers.append(nil)

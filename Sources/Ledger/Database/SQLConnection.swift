@@ -15,7 +15,9 @@ public protocol SQLConnection: AnyObject, Sendable {
     func execute(_ sql: String, _ parameters: [SQLValue]) throws(LedgerError) -> Int
 
     /// Runs a query and returns what `read` makes of each row, reading it in place.
-    func query<Row>(_ sql: String, _ parameters: [SQLValue], _ read: (SQLCursor) throws(LedgerError) -> Row) throws(LedgerError) -> [Row]
+    func query<Row>(
+        _ sql: String, _ parameters: [SQLValue], _ read: (SQLCursor) throws(LedgerError) -> Row
+    ) throws(LedgerError) -> [Row]
 
     /// Runs several statements without parameters (schema migrations).
     func executeScript(_ sql: String) throws(LedgerError)
@@ -59,7 +61,9 @@ extension SQLConnection {
         try inTransaction(begin: dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN", body)
     }
 
-    private func inTransaction<Result>(begin: String, _ body: () throws(LedgerError) -> Result) throws(LedgerError) -> Result {
+    private func inTransaction<Result>(
+        begin: String, _ body: () throws(LedgerError) -> Result
+    ) throws(LedgerError) -> Result {
         try execute(begin, [])
         do {
             let result = try body()

@@ -32,7 +32,9 @@ public struct SQLCursor {
     }
 
     /// The bytes of a text cell (or of any cell's text form), for `body` to read in place.
-    public func withText<Result>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws(LedgerError) -> Result) throws(LedgerError) -> Result {
+    public func withText<Result>(
+        _ column: Int, _ body: (UnsafeRawBufferPointer) throws(LedgerError) -> Result
+    ) throws(LedgerError) -> Result {
         guard !isNull(column) else { throw mismatch(column, "text") }
         switch source {
         case .sqlite(let statement):
@@ -57,7 +59,9 @@ public struct SQLCursor {
     public func int64(_ column: Int) throws(LedgerError) -> Int64 {
         switch source {
         case .sqlite(let statement):
-            guard sqlite3_column_type(statement, Int32(column)) == SQLITE_INTEGER else { throw mismatch(column, "integer") }
+            guard sqlite3_column_type(statement, Int32(column)) == SQLITE_INTEGER else {
+                throw mismatch(column, "integer")
+            }
             return sqlite3_column_int64(statement, Int32(column))
         case .postgres:
             guard let value = try withText(column, { bytes in Int64(String(decoding: bytes, as: UTF8.self)) }) else {
@@ -90,7 +94,9 @@ public struct SQLCursor {
     }
 
     /// A blob cell's bytes for `body` to read in place (PostgreSQL's text form decoded first).
-    public func withBlob<Value>(_ column: Int, _ body: (UnsafeRawBufferPointer) throws(LedgerError) -> Value) throws(LedgerError) -> Value {
+    public func withBlob<Value>(
+        _ column: Int, _ body: (UnsafeRawBufferPointer) throws(LedgerError) -> Value
+    ) throws(LedgerError) -> Value {
         switch source {
         case .sqlite(let statement) where sqlite3_column_type(statement, Int32(column)) == SQLITE_BLOB:
             let base = sqlite3_column_blob(statement, Int32(column))

@@ -16,7 +16,8 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
 
     init(path: String) throws(LedgerError) {
         var opened: OpaquePointer?
-        let status = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        let status = sqlite3_open_v2(
+            path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard status == SQLITE_OK, let opened else {
             let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(opened)
@@ -44,7 +45,9 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         }.get()
     }
 
-    func query<Row>(_ sql: String, _ parameters: [SQLValue], _ read: (SQLCursor) throws(LedgerError) -> Row) throws(LedgerError) -> [Row] {
+    func query<Row>(
+        _ sql: String, _ parameters: [SQLValue], _ read: (SQLCursor) throws(LedgerError) -> Row
+    ) throws(LedgerError) -> [Row] {
         let statement = try prepared(sql)
         return try withBindings(parameters, on: statement, sql) { () -> Result<[Row], LedgerError> in
             var rows: [Row] = []
@@ -75,7 +78,8 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     @discardableResult
     func insert(into table: String, columns: [String], rows: [[SQLValue]]) throws(LedgerError) -> Int {
         guard !rows.isEmpty else { return 0 }
-        let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", ")))"
+        let sql =
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", ")))"
         let statement = try prepared(sql)
         for row in rows {
             precondition(row.count == columns.count, "one value per column")
@@ -92,7 +96,8 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         if let cached = statements[sql] { return cached }
         var prepared: OpaquePointer?
         // `$N` is written for both backends; SQLite spells numbered parameters `?N`.
-        let status = sqlite3_prepare_v3(handle, sql.replacingDollarParameters(), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+        let status = sqlite3_prepare_v3(
+            handle, sql.replacingDollarParameters(), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
         guard status == SQLITE_OK, let prepared else { throw failure(status, sql) }
         statements[sql] = prepared
         return prepared
@@ -106,7 +111,9 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         _ parameters: [SQLValue], on statement: OpaquePointer, _ sql: String, _ body: () -> Result<Value, LedgerError>
     ) -> Result<Value, LedgerError> {
         // One statement at a time per connection: a second would overwrite the first's values.
-        guard !bound else { return .failure(LedgerError(.database, "SQLite: a statement of this connection is already running")) }
+        guard !bound else {
+            return .failure(LedgerError(.database, "SQLite: a statement of this connection is already running"))
+        }
         bound = true
         defer {
             sqlite3_reset(statement)
@@ -125,12 +132,16 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
             case .text(let text):
                 let start = scratch.baseAddress! + offset
                 let count = Self.copyUTF8(text, to: start)
-                status = sqlite3_bind_text(statement, index, start.assumingMemoryBound(to: CChar.self), Int32(count), actorkeys_sqlite_static())
+                status = sqlite3_bind_text(
+                    statement, index, start.assumingMemoryBound(to: CChar.self), Int32(count), actorkeys_sqlite_static()
+                )
                 offset += count
             case .blob(let bytes):
                 // Never a null pointer: that would bind NULL, not an empty blob.
                 let start = scratch.baseAddress! + offset
-                bytes.withUnsafeBytes { start.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(start), byteCount: $0.count) }
+                bytes.withUnsafeBytes {
+                    start.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(start), byteCount: $0.count)
+                }
                 status = sqlite3_bind_blob64(statement, index, start, UInt64(bytes.count), actorkeys_sqlite_static())
                 offset += bytes.count
             }

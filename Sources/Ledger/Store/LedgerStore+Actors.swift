@@ -5,11 +5,15 @@ extension LedgerStore {
     static let actorColumns = "id, key_policy, is_admin, can_rotate_encryption_key, can_shred, created_at, shredded_at"
 
     static func actor(from row: SQLRow) throws(LedgerError) -> Actor {
-        guard let policy = KeyPolicy(rawValue: try row.string(1)) else { throw LedgerError(.corrupt, "unknown key policy") }
+        guard let policy = KeyPolicy(rawValue: try row.string(1)) else {
+            throw LedgerError(.corrupt, "unknown key policy")
+        }
         return Actor(
             id: try ActorID(stored: try row.string(0)), keyPolicy: policy,
-            permissions: Permissions(isAdmin: try row.bool(2), canRotateEncryptionKey: try row.bool(3), canShred: try row.bool(4)),
-            createdAt: Timestamp(column: try row.int64(5)), shreddedAt: try row.optionalInt64(6).map(Timestamp.init(column:)))
+            permissions: Permissions(
+                isAdmin: try row.bool(2), canRotateEncryptionKey: try row.bool(3), canShred: try row.bool(4)),
+            createdAt: Timestamp(column: try row.int64(5)),
+            shreddedAt: try row.optionalInt64(6).map(Timestamp.init(column:)))
     }
 
     /// Inserts an actor; `.conflict` when the id exists.
@@ -26,7 +30,7 @@ extension LedgerStore {
                 .text(actor.id.rawValue), .text(actor.keyPolicy.rawValue), .bool(actor.permissions.isAdmin),
                 .bool(actor.permissions.canRotateEncryptionKey), .bool(actor.permissions.canShred),
                 actor.createdAt.column, actor.shreddedAt?.column ?? .null)
-        } catch where error.code == .conflict {
+        } catch  where error.code == .conflict {
             throw LedgerError(.conflict, "actor \(actor.id) already exists")
         }
     }
@@ -44,7 +48,8 @@ extension LedgerStore {
     }
 
     static func actor(_ id: ActorID, on connection: SQLConnection) throws(LedgerError) -> Actor? {
-        try connection.queryRow("SELECT \(actorColumns) FROM actors WHERE id = $1", .text(id.rawValue)).map(actor(from:))
+        try connection.queryRow("SELECT \(actorColumns) FROM actors WHERE id = $1", .text(id.rawValue)).map(
+            actor(from:))
     }
 
     public func actors() async throws(LedgerError) -> [Actor] {
@@ -60,7 +65,9 @@ extension LedgerStore {
         return try await pool.read { connection throws(LedgerError) in
             let placeholders = (1...list.count).map { "$\($0)" }.joined(separator: ", ")
             var found: [ActorID: Actor] = [:]
-            for row in try connection.query("SELECT \(Self.actorColumns) FROM actors WHERE id IN (\(placeholders))", list.map { .text($0.rawValue) }) {
+            for row in try connection.query(
+                "SELECT \(Self.actorColumns) FROM actors WHERE id IN (\(placeholders))", list.map { .text($0.rawValue) }
+            ) {
                 let actor = try Self.actor(from: row)
                 found[actor.id] = actor
             }
@@ -72,7 +79,8 @@ extension LedgerStore {
         let changed = try await pool.write { connection throws(LedgerError) in
             try connection.execute(
                 "UPDATE actors SET is_admin = $2, can_rotate_encryption_key = $3, can_shred = $4 WHERE id = $1",
-                .text(id.rawValue), .bool(permissions.isAdmin), .bool(permissions.canRotateEncryptionKey), .bool(permissions.canShred))
+                .text(id.rawValue), .bool(permissions.isAdmin), .bool(permissions.canRotateEncryptionKey),
+                .bool(permissions.canShred))
         }
         guard changed == 1 else { throw LedgerError(.notFound, "actor \(id) does not exist") }
     }

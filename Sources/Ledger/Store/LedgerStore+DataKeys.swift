@@ -6,8 +6,12 @@ extension LedgerStore {
     static let dataKeyColumns = "id, actor_id, wrapped, fingerprints, state, created_at"
 
     static func dataKey(from row: SQLRow) throws(LedgerError) -> StoredDataKey {
-        guard let id = DataKeyID(hex: try row.string(0)) else { throw LedgerError(.corrupt, "stored data key id is invalid") }
-        guard let state = DataKeyState(rawValue: try row.string(4)) else { throw LedgerError(.corrupt, "unknown data key state") }
+        guard let id = DataKeyID(hex: try row.string(0)) else {
+            throw LedgerError(.corrupt, "stored data key id is invalid")
+        }
+        guard let state = DataKeyState(rawValue: try row.string(4)) else {
+            throw LedgerError(.corrupt, "unknown data key state")
+        }
         let fingerprints = try row.string(3).split(separator: " ").compactMap { Fingerprint(hex: String($0)) }
         return StoredDataKey(
             id: id, owner: try Owner(column: try row.optionalString(1)), wrapped: try row.optionalBlob(2),
@@ -15,7 +19,8 @@ extension LedgerStore {
     }
 
     /// The error of a data key wrapped only to destroyed key versions (a stale keyring).
-    public static let wrappedToDestroyedKeys = LedgerError(.staleKeys, "the data key is wrapped only to destroyed key versions")
+    public static let wrappedToDestroyedKeys = LedgerError(
+        .staleKeys, "the data key is wrapped only to destroyed key versions")
 
     /// Stores a new data key. The key versions it is wrapped to are locked for the transaction and
     /// at least one must still be alive: a concurrent `retire` waits, or this fails with
@@ -24,9 +29,12 @@ extension LedgerStore {
         try connection.transaction { () throws(LedgerError) in
             let placeholders = (0..<key.fingerprints.count).map { "$\($0 + 2)" }.joined(separator: ", ")
             let lock = connection.dialect == .postgres ? " FOR SHARE" : ""
-            let live = key.fingerprints.isEmpty ? [] : try connection.query(
-                "SELECT version FROM actor_keys WHERE COALESCE(actor_id, '') = $1 AND fingerprint IN (\(placeholders)) AND state <> 'destroyed'\(lock)",
-                [.text(key.owner.key)] + key.fingerprints.map { .text($0.hex) })
+            let live =
+                key.fingerprints.isEmpty
+                ? []
+                : try connection.query(
+                    "SELECT version FROM actor_keys WHERE COALESCE(actor_id, '') = $1 AND fingerprint IN (\(placeholders)) AND state <> 'destroyed'\(lock)",
+                    [.text(key.owner.key)] + key.fingerprints.map { .text($0.hex) })
             guard !live.isEmpty else { throw wrappedToDestroyedKeys }
             try insertDataKeyRow(key, on: connection)
         }
@@ -40,27 +48,33 @@ extension LedgerStore {
     }
 
     static func dataKey(_ id: DataKeyID, on connection: SQLConnection) throws(LedgerError) -> StoredDataKey? {
-        try connection.queryRow("SELECT \(dataKeyColumns) FROM data_keys WHERE id = $1", .text(id.hex)).map(dataKey(from:))
+        try connection.queryRow("SELECT \(dataKeyColumns) FROM data_keys WHERE id = $1", .text(id.hex)).map(
+            dataKey(from:))
     }
 
     /// Every data key of `owner`, oldest first.
     public func dataKeys(of owner: Owner) async throws(LedgerError) -> [StoredDataKey] {
         try await pool.read { connection throws(LedgerError) in
             try connection.query(
-                "SELECT \(Self.dataKeyColumns) FROM data_keys WHERE COALESCE(actor_id, '') = $1 ORDER BY created_at, id", .text(owner.key)
+                "SELECT \(Self.dataKeyColumns) FROM data_keys WHERE COALESCE(actor_id, '') = $1 ORDER BY created_at, id",
+                .text(owner.key)
             ).map(Self.dataKey(from:))
         }
     }
 
     /// Moves data keys of `owner` in `from` states to `to` (and records when they closed).
     @discardableResult
-    public func setDataKeyState(owner: Owner, from: [DataKeyState], to state: DataKeyState) async throws(LedgerError) -> Int {
+    public func setDataKeyState(
+        owner: Owner, from: [DataKeyState], to state: DataKeyState
+    ) async throws(LedgerError) -> Int {
         try await pool.write { connection throws(LedgerError) in
             try Self.setDataKeyState(owner: owner, from: from, to: state, on: connection)
         }
     }
 
-    static func setDataKeyState(owner: Owner, from: [DataKeyState], to state: DataKeyState, on connection: SQLConnection) throws(LedgerError) -> Int {
+    static func setDataKeyState(
+        owner: Owner, from: [DataKeyState], to state: DataKeyState, on connection: SQLConnection
+    ) throws(LedgerError) -> Int {
         let states = from.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let wrapped = state == .erased ? ", wrapped = NULL" : ""
         return try connection.execute(
@@ -119,7 +133,9 @@ extension LedgerStore: KeyMaterialStore {
                 guard let first = rows.first else { return nil }
                 let stored = try Self.dataKey(from: SQLRow(Array(first.values[0..<6])))
                 var versions: [KeyVersion] = []
-                for row in rows where !row.isNull(7) { versions.append(try Self.keyVersion(from: SQLRow(Array(row.values[6...])))) }
+                for row in rows where !row.isNull(7) {
+                    versions.append(try Self.keyVersion(from: SQLRow(Array(row.values[6...]))))
+                }
                 return (stored, Keyring(owner: stored.owner, versions: versions))
             }
         }
@@ -149,7 +165,9 @@ extension LedgerStore: KeyMaterialStore {
 
     public func keyChanges(since generation: Int64?) async throws(RegistryError) -> KeyChanges {
         try await bridge { () throws(LedgerError) in
-            try await self.pool.read { connection throws(LedgerError) in try Self.keyChanges(since: generation, on: connection) }
+            try await self.pool.read { connection throws(LedgerError) in
+                try Self.keyChanges(since: generation, on: connection)
+            }
         }
     }
 

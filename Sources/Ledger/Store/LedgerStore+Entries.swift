@@ -13,7 +13,10 @@ public struct StoredEntry: Sendable {
     public let format: PayloadFormat
     public let payload: [UInt8]
 
-    public init(id: EntryID, actor: ActorID, kind: String, createdAt: Timestamp, protection: Protection, dataKey: DataKeyID?, format: PayloadFormat, payload: [UInt8]) {
+    public init(
+        id: EntryID, actor: ActorID, kind: String, createdAt: Timestamp, protection: Protection, dataKey: DataKeyID?,
+        format: PayloadFormat, payload: [UInt8]
+    ) {
         self.id = id
         self.actor = actor
         self.kind = kind
@@ -33,7 +36,8 @@ public struct Resealed: Sendable {
     public let dataKey: DataKeyID
     public let record: [UInt8]
 
-    public init(entry: EntryID, previousDataKey: DataKeyID, protection: Protection, dataKey: DataKeyID, record: [UInt8]) {
+    public init(entry: EntryID, previousDataKey: DataKeyID, protection: Protection, dataKey: DataKeyID, record: [UInt8])
+    {
         self.entry = entry
         self.previousDataKey = previousDataKey
         self.protection = protection
@@ -43,7 +47,8 @@ public struct Resealed: Sendable {
 }
 
 extension LedgerStore {
-    static let entryColumns = "seq, id, actor_id, kind, created_at, protection, prompt_encryption_actor_id, data_key_id, payload_format, length(payload)"
+    static let entryColumns =
+        "seq, id, actor_id, kind, created_at, protection, prompt_encryption_actor_id, data_key_id, payload_format, length(payload)"
     static let entryByID = "SELECT \(entryColumns), payload FROM ledger_entries WHERE id = $1"
     /// Reads the `entryColumns` and then the payload of the current row.
     static func entryWithPayload(_ cursor: SQLCursor) throws(LedgerError) -> (LedgerEntry, [UInt8]) {
@@ -64,18 +69,25 @@ extension LedgerStore {
         } else {
             protection = .plaintext
         }
-        let dataKey = cursor.isNull(7) ? nil : try cursor.withText(7) { text throws(LedgerError) -> DataKeyID in
-            guard let id = DataKeyID(hex: text) else { throw LedgerError(.corrupt, "stored data key id is invalid") }
-            return id
-        }
+        let dataKey =
+            cursor.isNull(7)
+            ? nil
+            : try cursor.withText(7) { text throws(LedgerError) -> DataKeyID in
+                guard let id = DataKeyID(hex: text) else {
+                    throw LedgerError(.corrupt, "stored data key id is invalid")
+                }
+                return id
+            }
         let format = try cursor.withText(8) { text throws(LedgerError) -> PayloadFormat in
             if text.elementsEqual("text".utf8) { return .text }
             if text.elementsEqual("binary".utf8) { return .binary }
             throw LedgerError(.corrupt, "unknown payload format")
         }
         return LedgerEntry(
-            id: try cursor.withText(1) { text throws(LedgerError) in try EntryID(stored: text) }, sequence: try cursor.int64(0), actor: actor,
-            kind: try cursor.string(3), createdAt: Timestamp(column: try cursor.int64(4)), protection: protection, dataKey: dataKey,
+            id: try cursor.withText(1) { text throws(LedgerError) in try EntryID(stored: text) },
+            sequence: try cursor.int64(0), actor: actor,
+            kind: try cursor.string(3), createdAt: Timestamp(column: try cursor.int64(4)), protection: protection,
+            dataKey: dataKey,
             format: format, storedLength: try cursor.int(9))
     }
 
@@ -92,7 +104,10 @@ extension LedgerStore {
     /// The error of an insert under a data key that was erased meanwhile: seal again and retry.
     public static let dataKeyErased = LedgerError(.staleKeys, "a data key of this batch was erased meanwhile")
 
-    static let insertColumns = ["id", "actor_id", "kind", "created_at", "protection", "prompt_encryption_actor_id", "data_key_id", "payload_format", "payload"]
+    static let insertColumns = [
+        "id", "actor_id", "kind", "created_at", "protection", "prompt_encryption_actor_id", "data_key_id",
+        "payload_format", "payload",
+    ]
 
     /// Inserts entries in one transaction (a prepared INSERT a row on SQLite, binary COPY on
     /// PostgreSQL). The data keys they were sealed with are locked for the transaction and
@@ -129,7 +144,8 @@ extension LedgerStore {
         let placeholders = (1...ids.count).map { "$\($0)" }.joined(separator: ", ")
         let lock = connection.dialect == .postgres ? " FOR SHARE" : ""
         let live = try connection.query(
-            "SELECT id FROM data_keys WHERE id IN (\(placeholders)) AND state <> 'erased'\(lock)", ids.map { .text($0.hex) })
+            "SELECT id FROM data_keys WHERE id IN (\(placeholders)) AND state <> 'erased'\(lock)",
+            ids.map { .text($0.hex) })
         guard live.count == ids.count else { throw dataKeyErased }
     }
 
@@ -173,13 +189,16 @@ extension LedgerStore {
 
     static let idsPerStatement = 256
     static let entriesByIDs = [
-        SQLDialect.sqlite: "SELECT \(entryColumns), payload FROM ledger_entries WHERE id IN (\((1...idsPerStatement).map { "$\($0)" }.joined(separator: ", ")))",
+        SQLDialect.sqlite:
+            "SELECT \(entryColumns), payload FROM ledger_entries WHERE id IN (\((1...idsPerStatement).map { "$\($0)" }.joined(separator: ", ")))",
         SQLDialect.postgres: "SELECT \(entryColumns), payload FROM ledger_entries WHERE id = ANY($1::text[])",
     ]
 
     /// The statements that look `ids` up: one with a text array on PostgreSQL; on SQLite lists
     /// of a fixed length (so one prepared statement serves), the last padded with a repeat.
-    private static func statements(for ids: [EntryID], on dialect: SQLDialect) -> [(sql: String, parameters: [SQLValue])] {
+    private static func statements(
+        for ids: [EntryID], on dialect: SQLDialect
+    ) -> [(sql: String, parameters: [SQLValue])] {
         let sql = entriesByIDs[dialect]!
         switch dialect {
         case .postgres:
@@ -189,14 +208,17 @@ extension LedgerStore {
             return stride(from: 0, to: ids.count, by: idsPerStatement).map { start in
                 let chunk = ids[start..<min(start + idsPerStatement, ids.count)]
                 var parameters = chunk.map { SQLValue.text($0.rawValue) }
-                parameters += Array(repeating: parameters[parameters.count - 1], count: idsPerStatement - parameters.count)
+                parameters += Array(
+                    repeating: parameters[parameters.count - 1], count: idsPerStatement - parameters.count)
                 return (sql, parameters)
             }
         }
     }
 
     /// Entries in sequence order, optionally of one writer, after a sequence number.
-    public func entries(actor: ActorID? = nil, after sequence: Int64 = 0, limit: Int = 100) async throws(LedgerError) -> [LedgerEntry] {
+    public func entries(
+        actor: ActorID? = nil, after sequence: Int64 = 0, limit: Int = 100
+    ) async throws(LedgerError) -> [LedgerEntry] {
         try await pool.read { connection throws(LedgerError) in
             if let actor {
                 try connection.query(
@@ -204,7 +226,8 @@ extension LedgerStore {
                     [.text(actor.rawValue), .integer(sequence), .int(limit)], Self.entry(from:))
             } else {
                 try connection.query(
-                    "SELECT \(Self.entryColumns) FROM ledger_entries WHERE seq > $1 ORDER BY seq LIMIT $2", [.integer(sequence), .int(limit)],
+                    "SELECT \(Self.entryColumns) FROM ledger_entries WHERE seq > $1 ORDER BY seq LIMIT $2",
+                    [.integer(sequence), .int(limit)],
                     Self.entry(from:))
             }
         }
@@ -212,7 +235,9 @@ extension LedgerStore {
 
     /// Shared-key rows whose writer now has an active key of its own: what `ledger migrate`
     /// moves. Optionally of one writer.
-    public func sharedEntriesToMigrate(actor: ActorID?, after sequence: Int64, limit: Int) async throws(LedgerError) -> [(LedgerEntry, [UInt8])] {
+    public func sharedEntriesToMigrate(
+        actor: ActorID?, after sequence: Int64, limit: Int
+    ) async throws(LedgerError) -> [(LedgerEntry, [UInt8])] {
         try await pool.read { connection throws(LedgerError) in
             try connection.query(
                 """
@@ -226,7 +251,9 @@ extension LedgerStore {
     }
 
     /// Rows sealed under data keys of `owner` in `state` (re-encryption's work list).
-    public func entries(underDataKeysOf owner: Owner, in state: DataKeyState, after sequence: Int64, limit: Int) async throws(LedgerError) -> [(LedgerEntry, [UInt8])] {
+    public func entries(
+        underDataKeysOf owner: Owner, in state: DataKeyState, after sequence: Int64, limit: Int
+    ) async throws(LedgerError) -> [(LedgerEntry, [UInt8])] {
         try await pool.read { connection throws(LedgerError) in
             try connection.query(
                 """
@@ -250,7 +277,8 @@ extension LedgerStore {
                     """
                     UPDATE ledger_entries SET prompt_encryption_actor_id = $2, data_key_id = $3, payload = $4
                     WHERE id = $1 AND data_key_id = $5
-                    """, .text(row.entry.rawValue), writer, .text(row.dataKey.hex), .blob(row.record), .text(row.previousDataKey.hex))
+                    """, .text(row.entry.rawValue), writer, .text(row.dataKey.hex), .blob(row.record),
+                    .text(row.previousDataKey.hex))
             }
             return changed
         }

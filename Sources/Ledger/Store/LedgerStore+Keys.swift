@@ -5,7 +5,9 @@ extension LedgerStore {
     static let keyColumns = "actor_id, version, name, recipient, state, created_at"
 
     static func keyVersion(from row: SQLRow) throws(LedgerError) -> KeyVersion {
-        guard let state = KeyState(rawValue: try row.string(4)) else { throw LedgerError(.corrupt, "unknown key state") }
+        guard let state = KeyState(rawValue: try row.string(4)) else {
+            throw LedgerError(.corrupt, "unknown key state")
+        }
         let storedName = try row.string(2)
         let storedRecipient = try row.string(3)
         let name: KeyName
@@ -23,7 +25,8 @@ extension LedgerStore {
 
     static func keyring(for owner: Owner, on connection: SQLConnection) throws(LedgerError) -> Keyring {
         let rows = try connection.query(
-            "SELECT \(keyColumns) FROM actor_keys WHERE COALESCE(actor_id, '') = $1 ORDER BY version DESC", .text(owner.key))
+            "SELECT \(keyColumns) FROM actor_keys WHERE COALESCE(actor_id, '') = $1 ORDER BY version DESC",
+            .text(owner.key))
         var versions: [KeyVersion] = []
         for row in rows { versions.append(try keyVersion(from: row)) }
         return Keyring(owner: owner, versions: versions)
@@ -46,7 +49,10 @@ extension LedgerStore {
 
     /// Bumps the key generation and returns the new value; announces the change on PostgreSQL.
     static func nextGeneration(on connection: SQLConnection) throws(LedgerError) -> Int64 {
-        guard let row = try connection.queryRow("UPDATE key_generation SET generation = generation + 1 WHERE id = 1 RETURNING generation") else {
+        guard
+            let row = try connection.queryRow(
+                "UPDATE key_generation SET generation = generation + 1 WHERE id = 1 RETURNING generation")
+        else {
             throw LedgerError(.corrupt, "key_generation has no row")
         }
         if connection.dialect == .postgres { try connection.execute("NOTIFY \(keyChannel)") }
@@ -77,20 +83,26 @@ extension LedgerStore {
                 """,
                 key.owner.column, .int(version), .text(key.name.rawValue), .text(key.recipient.encoded),
                 .text(key.fingerprint.hex), now.column, .integer(generation))
-        } catch where error.code == .conflict {
+        } catch  where error.code == .conflict {
             throw LedgerError(.conflict, "\(key.owner) already has a key named \(key.name)")
         }
-        let added = KeyVersion(owner: key.owner, version: version, name: key.name, recipient: key.recipient, state: .active, createdAt: now)
+        let added = KeyVersion(
+            owner: key.owner, version: version, name: key.name, recipient: key.recipient, state: .active, createdAt: now
+        )
         return (added, previous)
     }
 
     /// Adds a new active version to `owner` (its first key, or a rotation), in one transaction.
-    public func addActiveVersion(_ key: GeneratedKey) async throws(LedgerError) -> (added: KeyVersion, previous: KeyVersion?) {
+    public func addActiveVersion(
+        _ key: GeneratedKey
+    ) async throws(LedgerError) -> (added: KeyVersion, previous: KeyVersion?) {
         try await pool.transaction { connection throws(LedgerError) in try Self.addActiveVersion(key, on: connection) }
     }
 
     /// Sets the state of one version (retire, destroy), bumping the key generation.
-    static func setKeyState(_ state: KeyState, owner: Owner, version: Int, on connection: SQLConnection) throws(LedgerError) {
+    static func setKeyState(
+        _ state: KeyState, owner: Owner, version: Int, on connection: SQLConnection
+    ) throws(LedgerError) {
         let generation = try nextGeneration(on: connection)
         let changed = try connection.execute(
             "UPDATE actor_keys SET state = $3, changed_at = $4, generation = $5 WHERE COALESCE(actor_id, '') = $1 AND version = $2",
@@ -105,7 +117,9 @@ extension LedgerStore {
         let current = try row.int64(0)
         guard let generation, generation < current else { return KeyChanges(generation: current, owners: []) }
         var owners: Set<Owner> = []
-        for row in try connection.query("SELECT DISTINCT actor_id FROM actor_keys WHERE generation > $1", .integer(generation)) {
+        for row in try connection.query(
+            "SELECT DISTINCT actor_id FROM actor_keys WHERE generation > $1", .integer(generation))
+        {
             owners.insert(try Owner(column: try row.optionalString(0)))
         }
         return KeyChanges(generation: current, owners: owners)

@@ -21,11 +21,15 @@ extension LedgerStore {
     /// The live token with this hash, and its actor.
     public func token(hash: String) async throws(LedgerError) -> (APIToken, storedHash: String)? {
         try await pool.read { connection throws(LedgerError) in
-            guard let row = try connection.queryRow(
-                "SELECT id, actor_id, created_at, revoked_at, token_hash FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL", .text(hash))
+            guard
+                let row = try connection.queryRow(
+                    "SELECT id, actor_id, created_at, revoked_at, token_hash FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+                    .text(hash))
             else { return nil }
-            let token = APIToken(id: try row.string(0), actor: try ActorID(stored: try row.string(1)), createdAt: Timestamp(column: try row.int64(2)),
-                                 revokedAt: try row.optionalInt64(3).map(Timestamp.init(column:)))
+            let token = APIToken(
+                id: try row.string(0), actor: try ActorID(stored: try row.string(1)),
+                createdAt: Timestamp(column: try row.int64(2)),
+                revokedAt: try row.optionalInt64(3).map(Timestamp.init(column:)))
             return (token, try row.string(4))
         }
     }
@@ -33,15 +37,22 @@ extension LedgerStore {
     /// Revokes a token by id; false when there is no live token with that id.
     public func revokeToken(id: String) async throws(LedgerError) -> Bool {
         try await pool.write { connection throws(LedgerError) in
-            try connection.execute("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", .text(id), Timestamp.now().column) == 1
+            try connection.execute(
+                "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", .text(id),
+                Timestamp.now().column) == 1
         }
     }
 
     public func tokens(of actor: ActorID) async throws(LedgerError) -> [APIToken] {
         try await pool.read { connection throws(LedgerError) in
-            try connection.query("SELECT id, actor_id, created_at, revoked_at FROM api_tokens WHERE actor_id = $1 ORDER BY created_at", .text(actor.rawValue)).map { row throws(LedgerError) in
-                APIToken(id: try row.string(0), actor: try ActorID(stored: try row.string(1)), createdAt: Timestamp(column: try row.int64(2)),
-                         revokedAt: try row.optionalInt64(3).map(Timestamp.init(column:)))
+            try connection.query(
+                "SELECT id, actor_id, created_at, revoked_at FROM api_tokens WHERE actor_id = $1 ORDER BY created_at",
+                .text(actor.rawValue)
+            ).map { row throws(LedgerError) in
+                APIToken(
+                    id: try row.string(0), actor: try ActorID(stored: try row.string(1)),
+                    createdAt: Timestamp(column: try row.int64(2)),
+                    revokedAt: try row.optionalInt64(3).map(Timestamp.init(column:)))
             }
         }
     }

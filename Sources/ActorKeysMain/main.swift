@@ -1,0 +1,4 @@
+import CLI
+
+// `actorkeys`: every command; `serve` runs `actorkeys-server`, which holds the HTTP stack.
+await Entry.main()
