@@ -1,7 +1,7 @@
 /// DataKeyPolicy says when a sealing data key is replaced by a fresh one. Smaller limits
 /// shrink what one leaked data key exposes; larger ones mean fewer keys to store and rewrap.
 public struct DataKeyPolicy: Sendable, Hashable {
-    /// Records one process seals with one data key.
+    /// Records one data key seals, counted across every process that shares it.
     public var maxRecords: Int
     /// How long a data key seals, from when it was minted.
     public var maxAge: Duration
@@ -16,4 +16,10 @@ public struct DataKeyPolicy: Sendable, Hashable {
     }
 
     public static let `default` = DataKeyPolicy()
+
+    /// `maxAge` in milliseconds, as the store's timestamps count.
+    var maxAgeMilliseconds: Int64 {
+        let (seconds, attoseconds) = maxAge.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
 }

@@ -19,47 +19,77 @@ extension EncryptorRegistry {
     private nonisolated(nonsending) func mintingKey(
         for owner: Owner, records: Int
     ) async throws(RegistryError) -> SealingKey {
-        counters.miss()
         while true {
             let task = state.withLock { state -> Task<SealingKey, any Error> in
                 if let running = state.minting[owner] { return running }
-                let exhausted = state.sealing[owner]
+                let current = state.sealing[owner]
                 let epoch = state.epoch[owner, default: 0]
-                let task = Task { try await self.mint(for: owner, replacing: exhausted, epoch: epoch) }
+                let task = Task { try await self.replenish(owner, current: current, records: records, epoch: epoch) }
                 state.minting[owner] = task
                 return task
             }
             let key = try await Self.value(of: task)
             if key.reserve(records) { return key }
-            // Another caller used up the fresh key's budget first (tiny budgets): mint again.
+            // Other callers used up what was just claimed (small claims, many callers): again.
         }
     }
 
-    private func mint(for owner: Owner, replacing exhausted: SealingKey?, epoch: UInt64) async throws -> SealingKey {
+    /// Records to seal `records` with, found in this order: more of the key in hand, while the
+    /// store still has it sealing, young enough and under its budget; else the owner's current
+    /// sealing key, which another process minted (unwrapped once and adopted); else a new key.
+    /// Only one such call runs per owner at a time.
+    private func replenish(_ owner: Owner, current: SealingKey?, records: Int, epoch: UInt64) async throws -> SealingKey
+    {
         defer { state.withLock { _ = $0.minting.removeValue(forKey: owner) } }
-        let dataKey = try await storeNewDataKey(for: owner)
-        let key = SealingKey(dataKey: dataKey, policy: policy)
+        let claim = min(current?.nextClaim(for: records) ?? records, policy.maxRecords)
+        let youngest = Timestamp(
+            millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch - policy.maxAgeMilliseconds)
+        if let current, !current.isExpired,
+            try await store.claimRecords(
+                of: current.dataKey.id, count: claim, maxRecords: policy.maxRecords, createdAfter: youngest)
+        {
+            // The key in hand, with more records: as good as a hit.
+            current.add(claimed: claim)
+            counters.hit()
+            return current
+        }
+        counters.miss()
+        let keyring = try await store.keyring(for: owner)
+        guard let active = keyring.active else { throw RegistryError(.noActiveKey, "\(owner) has no active key") }
+        let key: SealingKey
+        if let adopted = try await store.claimSealingKey(
+            of: owner, wrappedTo: active.fingerprint, count: claim, maxRecords: policy.maxRecords,
+            createdAfter: youngest)
+        {
+            let dataKey = try unwrap(adopted, owner: owner, keyring: keyring).get()
+            key = SealingKey(dataKey: dataKey, claimed: claim, createdAt: adopted.createdAt, policy: policy)
+        } else {
+            let (dataKey, createdAt) = try await storeNewDataKey(for: owner, keyring: keyring, claiming: claim)
+            key = SealingKey(dataKey: dataKey, claimed: claim, createdAt: createdAt, policy: policy)
+        }
         state.withLock { state in
-            // An eviction while minting means the keyring may be stale: use the key once
+            // An eviction meanwhile means the keyring may be stale: use the key for this call
             // (it is valid and stored) but do not cache it.
             guard state.epoch[owner, default: 0] == epoch else { return }
             state.sealing[owner] = key
-            state.opening.insert(dataKey, owner: owner)
-        }
-        if let exhausted {
-            try? await store.closeDataKey(id: exhausted.dataKey.id, records: exhausted.records)
+            state.opening.insert(key.dataKey, owner: owner)
         }
         return key
     }
 
-    /// Mints a data key wrapped to the owner's current wrap versions and stores it. The store
-    /// refuses a key wrapped only to versions destroyed meanwhile (`.staleKeyring`); the keyring
-    /// is then read again, once. Any other failure is final.
-    private func storeNewDataKey(for owner: Owner) async throws(RegistryError) -> DataKey {
+    /// Mints a data key wrapped to the owner's current wrap versions and stores it with
+    /// `claim` records claimed; the store closes the owner's other sealing keys (full, too old,
+    /// or wrapped to an older version). The store refuses a key wrapped only to versions
+    /// destroyed meanwhile (`.staleKeyring`); the keyring is then read again, once. Any other
+    /// failure is final.
+    private func storeNewDataKey(
+        for owner: Owner, keyring: Keyring, claiming claim: Int
+    ) async throws(RegistryError) -> (DataKey, Timestamp) {
+        var keyring = keyring
         var attempt = 0
         while true {
             attempt += 1
-            let recipients = try await store.keyring(for: owner).wrapVersions.map(\.recipient)
+            let recipients = keyring.wrapVersions.map(\.recipient)
             guard !recipients.isEmpty else { throw RegistryError(.noActiveKey, "\(owner) has no active key") }
             let dataKey = DataKey.generate()
             let wrapped: [UInt8]
@@ -68,14 +98,16 @@ extension EncryptorRegistry {
             } catch {
                 throw RegistryError(.store, "cannot wrap a data key for \(owner): \(error.message)")
             }
+            let createdAt = Timestamp.now()
             do {
                 try await store.insertDataKey(
                     StoredDataKey(
                         id: dataKey.id, owner: owner, wrapped: wrapped, fingerprints: recipients.map(\.fingerprint),
-                        state: .sealing, createdAt: .now()))
-                return dataKey
+                        state: .sealing, createdAt: createdAt),
+                    claiming: claim)
+                return (dataKey, createdAt)
             } catch  where error.code == .staleKeyring && attempt < 2 {
-                continue
+                keyring = try await store.keyring(for: owner)
             }
         }
     }

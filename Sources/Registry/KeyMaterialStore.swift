@@ -23,11 +23,21 @@ public protocol KeyMaterialStore: Sendable {
     /// Data key `id` and its owner's keyring, read together (nil: no such data key). A store
     /// makes this one trip to its database: it is the whole of a registry cold miss's I/O.
     func dataKeyAndKeyring(id: DataKeyID) async throws(RegistryError) -> (StoredDataKey, Keyring)?
-    /// Records a new data key (state `.sealing`). Fails with `.staleKeyring` when every key
-    /// version it is wrapped to was destroyed meanwhile.
-    func insertDataKey(_ key: StoredDataKey) async throws(RegistryError)
-    /// Marks a sealing data key closed, with how many records this process sealed with it.
-    func closeDataKey(id: DataKeyID, records: Int) async throws(RegistryError)
+    /// Records a new data key (state `.sealing`) with `claim` records claimed, and closes the
+    /// owner's other sealing keys: there is one current sealing key per owner. Fails with
+    /// `.staleKeyring` when every key version it is wrapped to was destroyed meanwhile.
+    func insertDataKey(_ key: StoredDataKey, claiming claim: Int) async throws(RegistryError)
+    /// Claims `count` more records of sealing data key `id`, if it is still sealing, was made
+    /// after `createdAfter`, and stays within `maxRecords` claimed in all; false otherwise.
+    func claimRecords(
+        of id: DataKeyID, count: Int, maxRecords: Int, createdAfter: Timestamp
+    ) async throws(RegistryError) -> Bool
+    /// Claims `count` records of `owner`'s newest sealing data key that is wrapped to
+    /// `active` first, made after `createdAfter`, with room for them; nil when there is none.
+    /// Atomic across processes: two claims never take the same records.
+    func claimSealingKey(
+        of owner: Owner, wrappedTo active: Fingerprint, count: Int, maxRecords: Int, createdAfter: Timestamp
+    ) async throws(RegistryError) -> StoredDataKey?
     /// Replaces a data key's wrapped form, provided it is still wrapped to `expected`; false
     /// (changing nothing) when it was rewrapped, re-encrypted or erased meanwhile.
     func replaceWrapping(

@@ -1,32 +1,54 @@
+import ActorKeys
 import Envelope
 import Synchronization
 
-/// SealingKey is the data key one owner's records are sealed with in this process, and its
-/// budget. `reserve()` is the whole hot-path cost of the budget: one atomic increment and one
-/// clock read.
+/// SealingKey is the data key one owner's records are sealed with in this process, and the
+/// records this process has claimed under it. The owner's budget (`DataKeyPolicy.maxRecords`)
+/// is counted in the store across every process that shares the key: a process claims a few
+/// records at a time, one, then twice as many each time up to `maxClaim`, so a one-record CLI run
+/// claims one and a busy server makes one store update per thousand records. `reserve()` is the
+/// whole hot-path cost: one atomic subtraction and one clock read.
 final class SealingKey: Sendable {
+    static let maxClaim = 1024
+
     let dataKey: DataKey
-    private let sealed = Atomic<Int>(0)
-    private let maxRecords: Int
+    /// Claimed records not used yet.
+    private let available: Atomic<Int>
+    /// The size of the next claim.
+    private let claimSize: Atomic<Int>
     private let expires: ContinuousClock.Instant
 
-    init(dataKey: DataKey, policy: DataKeyPolicy) {
+    /// A key with `claimed` records claimed, made at `createdAt` (by any process): it seals
+    /// until `createdAt + policy.maxAge`.
+    init(dataKey: DataKey, claimed: Int, createdAt: Timestamp, policy: DataKeyPolicy) {
         self.dataKey = dataKey
-        self.maxRecords = policy.maxRecords
-        self.expires = .now + policy.maxAge
+        available = Atomic(claimed)
+        claimSize = Atomic(min(max(2 * claimed, 1), Self.maxClaim))
+        let age = Duration.milliseconds(Timestamp.now().millisecondsSinceEpoch - createdAt.millisecondsSinceEpoch)
+        expires = .now + (policy.maxAge - age)
     }
 
-    /// Takes `count` records from the budget; false (taking nothing) when the key must be
-    /// replaced.
+    /// Takes `count` of the claimed records; false (taking nothing) when they are used up or
+    /// the key is too old: then the registry claims more, adopts another key, or mints one.
+    @inline(__always)
     func reserve(_ count: Int = 1) -> Bool {
-        let total = sealed.wrappingAdd(count, ordering: .relaxed).newValue
-        guard total <= maxRecords, ContinuousClock.now < expires else {
-            sealed.wrappingSubtract(count, ordering: .relaxed)
+        let left = available.wrappingSubtract(count, ordering: .relaxed).newValue
+        guard left >= 0, ContinuousClock.now < expires else {
+            available.wrappingAdd(count, ordering: .relaxed)
             return false
         }
         return true
     }
 
-    /// Records sealed (reserved) so far.
-    var records: Int { min(sealed.load(ordering: .relaxed), maxRecords) }
+    /// How many records to claim next for a caller that needs `count`.
+    func nextClaim(for count: Int) -> Int { max(count, claimSize.load(ordering: .relaxed)) }
+
+    /// Adds records just claimed in the store, and doubles the next claim.
+    func add(claimed: Int) {
+        available.wrappingAdd(claimed, ordering: .relaxed)
+        let next = min(2 * claimSize.load(ordering: .relaxed), Self.maxClaim)
+        claimSize.store(next, ordering: .relaxed)
+    }
+
+    var isExpired: Bool { ContinuousClock.now >= expires }
 }

@@ -170,6 +170,24 @@ struct LedgerCommandTests {
         #expect(seen < total)
     }
 
+    @Test("short CLI runs share one data key: 40 appends leave one sealing key", arguments: TestBackend.allCases)
+    func shortRunsShareADataKey(_ backend: TestBackend) async throws {
+        let session = try LedgerSession(backend)
+        try #require(try session.run("init").status == 0)
+        try #require(try session.run("actor", "enroll", "alice").status == 0)
+        for index in 0..<40 {
+            let appended = try session.run("ledger", "append", "--actor", "alice", input: Array("prompt \(index)".utf8))
+            try #require(appended.status == 0, "\(appended.stderr)")
+        }
+        let status = try session.run("status", "--json")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout)) as? [String: Any])
+        let owners = try #require(report["owners"] as? [[String: Any]])
+        let alice = try #require(owners.first { $0["actor"] as? String == "alice" })
+        #expect(alice["data_keys"] as? [String: Int] == ["sealing": 1], "\(alice)")
+        #expect(alice["rows"] as? Int == 40)
+        #expect(try await session.scalar("SELECT records FROM data_keys WHERE actor_id = 'alice'") == 40)
+    }
+
     @Test("a rotation from the CLI is used by a running application within a second", arguments: TestBackend.allCases)
     func cliRotationSeenByRunningApplication(_ backend: TestBackend) async throws {
         let session = try LedgerSession(backend)

@@ -24,9 +24,19 @@ final class CountingStore: KeyMaterialStore {
         loads.wrappingAdd(1, ordering: .relaxed)
         return try await base.dataKey(id: id)
     }
-    func insertDataKey(_ key: StoredDataKey) async throws(RegistryError) { try await base.insertDataKey(key) }
-    func closeDataKey(id: DataKeyID, records: Int) async throws(RegistryError) {
-        try await base.closeDataKey(id: id, records: records)
+    func insertDataKey(_ key: StoredDataKey, claiming claim: Int) async throws(RegistryError) {
+        try await base.insertDataKey(key, claiming: claim)
+    }
+    func claimRecords(
+        of id: DataKeyID, count: Int, maxRecords: Int, createdAfter: Timestamp
+    ) async throws(RegistryError) -> Bool {
+        try await base.claimRecords(of: id, count: count, maxRecords: maxRecords, createdAfter: createdAfter)
+    }
+    func claimSealingKey(
+        of owner: Owner, wrappedTo active: Fingerprint, count: Int, maxRecords: Int, createdAfter: Timestamp
+    ) async throws(RegistryError) -> StoredDataKey? {
+        try await base.claimSealingKey(
+            of: owner, wrappedTo: active, count: count, maxRecords: maxRecords, createdAfter: createdAfter)
     }
     func replaceWrapping(
         of id: DataKeyID, expected: [Fingerprint], wrapped: [UInt8], fingerprints: [Fingerprint]
@@ -101,6 +111,58 @@ struct RegistryTests {
         let stored = try await fixture.store.dataKeys(of: owner)
         #expect(stored.filter { $0.state == .closed }.count == 2)
         #expect(stored.filter { $0.state == .sealing }.count == 1)
+    }
+
+    @Test(
+        "processes share the owner's sealing key, and its record budget is counted across them",
+        arguments: TestBackend.allCases)
+    func sharedSealingKey(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let owner = Owner.actor(fixture.alice)
+        let policy = DataKeyPolicy(maxRecords: 10)
+        let (first, second) = (fixture.registry(policy: policy), fixture.registry(policy: policy))
+        let a = try await first.seal([1], owner: owner, entryID: "a0")
+        let b = try await second.seal([2], owner: owner, entryID: "b0")
+        #expect(a.dataKey == b.dataKey, "the second process adopted the first one's key")
+        var sealed: [(String, [UInt8], DataKeyID)] = [("a0", a.record, a.dataKey), ("b0", b.record, b.dataKey)]
+        for index in 1..<20 {
+            for (name, registry) in [("a", first), ("b", second)] {
+                let entry = "\(name)\(index)"
+                let record = try await registry.seal([UInt8(index)], owner: owner, entryID: entry)
+                sealed.append((entry, record.record, record.dataKey))
+            }
+        }
+        let perKey = Dictionary(grouping: sealed, by: \.2).mapValues(\.count)
+        #expect(perKey.values.allSatisfy { $0 <= 10 }, "\(perKey.values.sorted())")
+        #expect(perKey.count >= 4 && perKey.count <= 8, "\(perKey.count) data keys for 40 records of 10 each")
+        let stored = try await fixture.store.dataKeys(of: owner)
+        #expect(stored.count == perKey.count)
+        #expect(stored.filter { $0.state == .sealing }.count == 1)
+        // A third process opens everything.
+        let reader = fixture.registry(policy: policy)
+        for (entry, record, _) in sealed {
+            #expect(try await reader.open(record, owner: owner, entryID: entry).count == 1)
+        }
+    }
+
+    @Test(
+        "a key older than its age limit is not adopted: the next process mints and closes it",
+        arguments: TestBackend.allCases)
+    func ageLimitAcrossProcesses(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let owner = Owner.actor(fixture.alice)
+        let policy = DataKeyPolicy(maxAge: .milliseconds(400))
+        let old = try await fixture.registry(policy: policy).seal([1], owner: owner, entryID: "old")
+        try await Task.sleep(for: .milliseconds(500))
+        let later = fixture.registry(policy: policy)
+        let new = try await later.seal([2], owner: owner, entryID: "new")
+        #expect(new.dataKey != old.dataKey)
+        let stored = try await fixture.store.dataKeys(of: owner)
+        #expect(stored.first { $0.id == old.dataKey }?.state == .closed)
+        #expect(stored.first { $0.id == new.dataKey }?.state == .sealing)
+        // A young key is adopted by a process started a moment later.
+        #expect(
+            try await fixture.registry(policy: policy).seal([3], owner: owner, entryID: "next").dataKey == new.dataKey)
     }
 
     @Test(

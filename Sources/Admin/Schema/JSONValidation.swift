@@ -1,4 +1,5 @@
 import ActorKeys
+import Synchronization
 
 /// Checking a JSON value against a JSONType: how requests are refused and how the tests hold
 /// every response to the schema the OpenAPI document states.
@@ -59,7 +60,7 @@ extension StringRules {
         let length = text.unicodeScalars.count
         if let minLength, length < minLength { return "must be at least \(minLength) characters" }
         if let maxLength, length > maxLength { return "must be at most \(maxLength) characters" }
-        if let pattern, (try? Regex(pattern).firstMatch(in: text)) == nil { return "must match \(pattern)" }
+        if let pattern, !Patterns.matches(pattern, text) { return "must match \(pattern)" }
         if format == "date-time", Timestamp(rfc3339: text) == nil { return "must be a date-time (RFC 3339)" }
         return nil
     }
@@ -81,5 +82,20 @@ extension ObjectDescription {
             }
         }
         return nil
+    }
+}
+
+/// Patterns compiles each schema pattern once: requests (and every line of an import) are
+/// checked against the same few. `Regex` is not Sendable, so the compiled patterns never leave
+/// the lock: a match runs under it (a few microseconds).
+enum Patterns {
+    private static let cache = Mutex<[String: Regex<AnyRegexOutput>?]>([:])
+
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        cache.withLock { cache in
+            if cache[pattern] == nil { cache[pattern] = .some(try? Regex(pattern)) }
+            guard let regex = cache[pattern] ?? nil else { return false }
+            return (try? regex.firstMatch(in: text)) != nil
+        }
     }
 }

@@ -22,10 +22,13 @@ extension LedgerStore {
     public static let wrappedToDestroyedKeys = LedgerError(
         .staleKeys, "the data key is wrapped only to destroyed key versions")
 
-    /// Stores a new data key. The key versions it is wrapped to are locked for the transaction and
-    /// at least one must still be alive: a concurrent `retire` waits, or this fails with
+    /// Stores a new data key with `claim` records claimed, and closes the owner's other sealing
+    /// keys. The key versions it is wrapped to are locked for the transaction and at least one
+    /// must still be alive: a concurrent `retire` waits, or this fails with
     /// `wrappedToDestroyedKeys`, so no data key ever depends on an erased identity alone.
-    static func insertDataKey(_ key: StoredDataKey, on connection: SQLConnection) throws(LedgerError) {
+    static func insertDataKey(
+        _ key: StoredDataKey, claiming claim: Int, on connection: SQLConnection
+    ) throws(LedgerError) {
         try connection.transaction { () throws(LedgerError) in
             let placeholders = (0..<key.fingerprints.count).map { "$\($0 + 2)" }.joined(separator: ", ")
             let lock = connection.dialect == .postgres ? " FOR SHARE" : ""
@@ -36,15 +39,18 @@ extension LedgerStore {
                     "SELECT version FROM actor_keys WHERE COALESCE(actor_id, '') = $1 AND fingerprint IN (\(placeholders)) AND state <> 'destroyed'\(lock)",
                     [.text(key.owner.key)] + key.fingerprints.map { .text($0.hex) })
             guard !live.isEmpty else { throw wrappedToDestroyedKeys }
-            try insertDataKeyRow(key, on: connection)
+            try connection.execute(
+                "UPDATE data_keys SET state = 'closed', closed_at = $2 WHERE COALESCE(actor_id, '') = $1 AND state = 'sealing'",
+                .text(key.owner.key), key.createdAt.column)
+            try connection.execute(
+                """
+                INSERT INTO data_keys (id, actor_id, wrapped, fingerprints, state, records, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """,
+                .text(key.id.hex), key.owner.column, key.wrapped.map(SQLValue.blob) ?? .null,
+                .text(key.fingerprints.map(\.hex).joined(separator: " ")), .text(key.state.rawValue), .int(claim),
+                key.createdAt.column)
         }
-    }
-
-    static func insertDataKeyRow(_ key: StoredDataKey, on connection: SQLConnection) throws(LedgerError) {
-        try connection.execute(
-            "INSERT INTO data_keys (id, actor_id, wrapped, fingerprints, state, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            .text(key.id.hex), key.owner.column, key.wrapped.map(SQLValue.blob) ?? .null,
-            .text(key.fingerprints.map(\.hex).joined(separator: " ")), .text(key.state.rawValue), key.createdAt.column)
     }
 
     static func dataKey(_ id: DataKeyID, on connection: SQLConnection) throws(LedgerError) -> StoredDataKey? {
@@ -108,18 +114,50 @@ extension LedgerStore: KeyMaterialStore {
         }
     }
 
-    public func insertDataKey(_ key: StoredDataKey) async throws(RegistryError) {
+    public func insertDataKey(_ key: StoredDataKey, claiming claim: Int) async throws(RegistryError) {
         try await bridge { () throws(LedgerError) in
-            try await self.pool.write { connection throws(LedgerError) in try Self.insertDataKey(key, on: connection) }
+            try await self.pool.write { connection throws(LedgerError) in
+                try Self.insertDataKey(key, claiming: claim, on: connection)
+            }
         }
     }
 
-    public func closeDataKey(id: DataKeyID, records: Int) async throws(RegistryError) {
-        _ = try await bridge { () throws(LedgerError) in
+    /// One conditional update: the row's own state, age and count decide, so concurrent claims
+    /// from any number of processes never exceed `maxRecords`.
+    public func claimRecords(
+        of id: DataKeyID, count: Int, maxRecords: Int, createdAfter: Timestamp
+    ) async throws(RegistryError) -> Bool {
+        try await bridge { () throws(LedgerError) in
             try await self.pool.write { connection throws(LedgerError) in
                 try connection.execute(
-                    "UPDATE data_keys SET state = 'closed', records = records + $2, closed_at = $3 WHERE id = $1 AND state = 'sealing'",
-                    .text(id.hex), .int(records), Timestamp.now().column)
+                    """
+                    UPDATE data_keys SET records = records + $2
+                    WHERE id = $1 AND state = 'sealing' AND created_at > $4 AND records + $2 <= $3
+                    """, .text(id.hex), .int(count), .int(maxRecords), createdAfter.column) == 1
+            }
+        }
+    }
+
+    /// One statement that picks the newest claimable key and claims on it; the outer condition
+    /// is checked again on the row it updates (PostgreSQL re-reads a row another transaction
+    /// updated first; SQLite has one writer).
+    public func claimSealingKey(
+        of owner: Owner, wrappedTo active: Fingerprint, count: Int, maxRecords: Int, createdAfter: Timestamp
+    ) async throws(RegistryError) -> StoredDataKey? {
+        try await bridge { () throws(LedgerError) in
+            try await self.pool.write { connection throws(LedgerError) in
+                try connection.queryRow(
+                    """
+                    UPDATE data_keys SET records = records + $3
+                    WHERE id = (
+                        SELECT id FROM data_keys
+                        WHERE COALESCE(actor_id, '') = $1 AND state = 'sealing' AND fingerprints LIKE $2
+                          AND created_at > $5 AND records + $3 <= $4
+                        ORDER BY created_at DESC, id DESC LIMIT 1)
+                      AND state = 'sealing' AND created_at > $5 AND records + $3 <= $4
+                    RETURNING \(Self.dataKeyColumns)
+                    """, .text(owner.key), .text(active.hex + "%"), .int(count), .int(maxRecords), createdAfter.column
+                ).map(Self.dataKey(from:))
             }
         }
     }
