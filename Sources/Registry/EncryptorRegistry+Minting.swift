@@ -41,31 +41,39 @@ extension EncryptorRegistry {
     private func replenish(_ owner: Owner, current: SealingKey?, records: Int, epoch: UInt64) async throws -> SealingKey
     {
         defer { state.withLock { _ = $0.minting.removeValue(forKey: owner) } }
-        let claim = min(current?.nextClaim(for: records) ?? records, policy.maxRecords)
+        // What the caller lacks, beyond what is claimed and unused; and what to claim: that, or
+        // the key's growing claim size. Near the end of a key's budget a large claim may not fit
+        // where the lacking records still do: then exactly those, so a key fills to its limit.
+        let lacking = max(records - (current?.unused ?? 0), 1)
+        let claim = min(current?.nextClaim(for: lacking) ?? records, policy.maxRecords)
         let youngest = Timestamp(
             millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch - policy.maxAgeMilliseconds)
-        if let current, !current.isExpired,
-            try await store.claimRecords(
-                of: current.dataKey.id, count: claim, maxRecords: policy.maxRecords, createdAfter: youngest)
-        {
-            // The key in hand, with more records: as good as a hit.
-            current.add(claimed: claim)
-            counters.hit()
-            return current
+        // The key in hand, with more records: as good as a hit.
+        if let current, !current.isExpired {
+            for count in claim > lacking ? [claim, lacking] : [claim] {
+                let claimed = try await store.claimRecords(
+                    of: current.dataKey.id, count: count, maxRecords: policy.maxRecords, createdAfter: youngest)
+                guard claimed else { continue }
+                current.add(claimed: count)
+                counters.hit()
+                return current
+            }
         }
+        // Another key: the unused records of this one do not carry over.
+        let fresh = min(max(claim, records), policy.maxRecords)
         counters.miss()
         let keyring = try await store.keyring(for: owner)
         guard let active = keyring.active else { throw RegistryError(.noActiveKey, "\(owner) has no active key") }
         let key: SealingKey
         if let adopted = try await store.claimSealingKey(
-            of: owner, wrappedTo: active.fingerprint, count: claim, maxRecords: policy.maxRecords,
+            of: owner, wrappedTo: active.fingerprint, count: fresh, maxRecords: policy.maxRecords,
             createdAfter: youngest)
         {
             let dataKey = try unwrap(adopted, owner: owner, keyring: keyring).get()
-            key = SealingKey(dataKey: dataKey, claimed: claim, createdAt: adopted.createdAt, policy: policy)
+            key = SealingKey(dataKey: dataKey, claimed: fresh, createdAt: adopted.createdAt, policy: policy)
         } else {
-            let (dataKey, createdAt) = try await storeNewDataKey(for: owner, keyring: keyring, claiming: claim)
-            key = SealingKey(dataKey: dataKey, claimed: claim, createdAt: createdAt, policy: policy)
+            let (dataKey, createdAt) = try await storeNewDataKey(for: owner, keyring: keyring, claiming: fresh)
+            key = SealingKey(dataKey: dataKey, claimed: fresh, createdAt: createdAt, policy: policy)
         }
         state.withLock { state in
             // An eviction meanwhile means the keyring may be stale: use the key for this call

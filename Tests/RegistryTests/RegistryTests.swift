@@ -145,6 +145,26 @@ struct RegistryTests {
         }
     }
 
+    @Test("batches fill each data key to its record limit exactly, claims and all", arguments: TestBackend.allCases)
+    func claimsFillKeys(_ backend: TestBackend) async throws {
+        let fixture = try await RegistryFixture(backend)
+        let owner = Owner.actor(fixture.alice)
+        let registry = fixture.registry(policy: DataKeyPolicy(maxRecords: 100))
+        var used: [DataKeyID: Int] = [:]
+        for batch in 0..<30 {
+            let sealed = try await registry.seal(
+                (0..<10).map { [UInt8($0)] }, owner: owner, entryIDs: (0..<10).map { "b\(batch)-\($0)" })
+            for record in sealed { used[record.dataKey, default: 0] += 1 }
+        }
+        #expect(used.count == 3 && used.values.allSatisfy { $0 == 100 }, "\(used.values.sorted())")
+        let claimed = try await fixture.store.pool.read { connection throws(LedgerError) in
+            var records: [Int] = []
+            for row in try connection.query("SELECT records FROM data_keys", []) { records.append(try row.int(0)) }
+            return records
+        }
+        #expect(claimed.sorted() == [100, 100, 100])
+    }
+
     @Test(
         "a key older than its age limit is not adopted: the next process mints and closes it",
         arguments: TestBackend.allCases)
