@@ -9,9 +9,9 @@ extension ActorKeysCommand.Ledger {
             abstract:
                 "Append JSON Lines {\"actor_id\", \"kind\", \"payload\" or \"payload_base64\", \"encrypt\"} in batched transactions.",
             discussion: """
-                Reads standard input (or --file). Every line is checked before anything is written; an \
-                invalid line stops the import with its line number and nothing is appended. Prints how \
-                many entries were appended.
+                Reads standard input (or --file). Every line is checked before anything is written, its \
+                writer included (enrolled, not shredded); an invalid line stops the import with its line \
+                number and nothing is appended. Prints how many entries were appended.
                 """
         )
 
@@ -31,8 +31,11 @@ extension ActorKeysCommand.Ledger {
         }
 
         func run() async throws {
-            let entries = try parse(try readAll(file))
-            let ledger = try await workspace.open().ledger
+            let lines = try parse(try readAll(file))
+            let administration = try await workspace.administration()
+            try await checkWriters(of: lines, with: administration)
+            let entries = lines.map(\.entry)
+            let ledger = administration.workspace.ledger
             var appended = 0
             var start = 0
             while start < entries.count {
@@ -53,20 +56,38 @@ extension ActorKeysCommand.Ledger {
 
         /// Every line decoded as the API decodes a `POST /v1/ledger/entries` body (strictly: no
         /// unknown or repeated field, no null), with `actor_id` required.
-        private func parse(_ bytes: [UInt8]) throws(CLIError) -> [NewEntry] {
-            var entries: [NewEntry] = []
+        private func parse(_ bytes: [UInt8]) throws(CLIError) -> [(line: Int, entry: NewEntry)] {
+            var entries: [(line: Int, entry: NewEntry)] = []
             for (index, raw) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
                 .enumerated()
             {
                 let line = raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 do {
-                    entries.append(try AppendEntryRequest.decode(Array(line)).entry())
+                    entries.append((index + 1, try AppendEntryRequest.decode(Array(line)).entry()))
                 } catch {
                     throw CLIError(.usage, "line \(index + 1): \(error.message); nothing was imported")
                 }
             }
             return entries
+        }
+
+        /// Every writer must be enrolled and not shredded before the first batch is written: the
+        /// first line whose writer is not stops the import, with that failure's exit code.
+        private func checkWriters(
+            of lines: [(line: Int, entry: NewEntry)], with administration: KeyAdministration
+        ) async throws(CLIError) {
+            var checked: Set<ActorID> = []
+            for (line, entry) in lines where checked.insert(entry.actor).inserted {
+                do throws(AdminError) {
+                    let writer = try await administration.actor(entry.actor)
+                    if writer.actor.isShredded {
+                        throw AdminError(.conflict, "actor \(entry.actor) was shredded and cannot write")
+                    }
+                } catch {
+                    throw CLIError(AdminError(error.code, "line \(line): \(error.message); nothing was imported"))
+                }
+            }
         }
 
         private func readAll(_ path: String?) throws(CLIError) -> [UInt8] {

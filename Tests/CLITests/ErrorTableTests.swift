@@ -89,4 +89,24 @@ struct ErrorTableTests {
         }
         #expect(try session.run("ledger", "list", "--json").stdoutText.contains(#""entries":[]"#))
     }
+
+    @Test(
+        "ledger import checks every writer before the first batch: an unknown one on line 1,700 appends nothing",
+        arguments: TestBackend.allCases)
+    func importChecksWritersFirst(_ backend: TestBackend) async throws {
+        let session = try LedgerSession(backend)
+        try #require(try session.run("init").status == 0)
+        try #require(try session.run("actor", "enroll", "alice").status == 0)
+        var lines = (1...2500).map { #"{"actor_id":"alice","payload":"row \#($0)"}"# }
+        lines[1699] = #"{"actor_id":"mallory","payload":"row 1700"}"#
+        let failed = try session.run("ledger", "import", input: Array(lines.joined(separator: "\n").utf8))
+        #expect(failed.status == AdminError.Code.notFound.exitCode, "\(failed.stderr)")
+        #expect(failed.stderr.hasPrefix("error: line 1700: ") && failed.isOneErrorLine, "\(failed.stderr)")
+        #expect(try await session.scalar("SELECT COUNT(*) FROM ledger_entries") == 0)
+        // Corrected, it appends each line once.
+        lines[1699] = #"{"actor_id":"alice","payload":"row 1700"}"#
+        let imported = try session.run("ledger", "import", input: Array(lines.joined(separator: "\n").utf8))
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try await session.scalar("SELECT COUNT(*) FROM ledger_entries") == 2500)
+    }
 }
