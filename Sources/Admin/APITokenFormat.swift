@@ -15,7 +15,7 @@ enum APITokenFormat {
 
     static func generate() -> Token {
         let random = SecretBytes.random(count: 32).withUnsafeBytes { Array($0) }
-        let secret = prefix + base64URL(random)
+        let secret = prefix + Base64.encodeURL(random)
         let id = "tok_" + Hex.encode(SecretBytes.random(count: 6).withUnsafeBytes { Array($0) })
         return Token(id: id, secret: secret, hash: hash(secret))
     }
@@ -30,8 +30,6 @@ enum APITokenFormat {
     }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-
-    static func base64URL(_ bytes: [UInt8]) -> String { Base64.encodeURL(bytes) }
 }
 
 extension Workspace {

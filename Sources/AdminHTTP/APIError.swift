@@ -27,7 +27,6 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     static func invalid(_ message: String) -> APIError { APIError(.unprocessableContent, "invalid_argument", message) }
-    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
     static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
     static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "permission_denied", message) }
     static let unauthorized = APIError(
