@@ -34,6 +34,16 @@ public enum FilePath {
         }
     }
 
+    /// `path` made absolute against the current directory (not resolving links or `..`).
+    public static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+        return join(directory, relative)
+    }
+
     public static func exists(_ path: String) -> Bool {
         var status = stat()
         return lstat(path, &status) == 0

@@ -26,6 +26,9 @@ public struct X25519Identity: Sendable, CustomStringConvertible, CustomReflectab
         self.recipient = knownRecipient
     }
 
+    /// The 32 secret bytes, for sealing the identity under a workspace sealing key.
+    package var secretKeyBytes: SecretBytes { secretKey }
+
     /// Draws a new identity from the CSPRNG.
     public static func generate() -> X25519Identity {
         X25519Identity(secretKey: .random(count: Sodium.x25519KeyLength))

@@ -40,7 +40,7 @@ extension AdminError {
         case .invalidArgument: .invalidArgument
         case .keyUnavailable: .keyUnavailable
         case .corrupt: .corrupt
-        case .connection: .unavailable
+        case .connection, .rootKeyUnavailable: .unavailable
         case .database: .failed
         }
     }

@@ -3,19 +3,30 @@ import Ledger
 import Registry
 
 extension KeyAdministration {
-    /// Sets up a new installation: the shared key (`primary`), a bootstrap admin with every
-    /// permission, and a token for it, printed once. A second run is a conflict. A run that was
-    /// cut off after writing the shared key file picks that file up instead of failing.
-    public func initialize(admin adminID: ActorID) async throws(AdminError) -> Initialization {
+    /// Sets up a new installation: its root of trust under the root key `rootKey` (default
+    /// `local:<home>/keys/root.key`), the shared key (`primary`), a bootstrap admin with every
+    /// permission, and a token for it, printed once. A database that is already initialized is a
+    /// conflict. A run cut off after the root of trust was recorded picks it up and goes on.
+    public func initialize(admin adminID: ActorID, rootKey: String? = nil) async throws(AdminError) -> Initialization {
         try await audited("init", target: adminID.rawValue) { () throws(AdminError) in
             try authorize([.isAdmin])
             let keyring = try await admin { try await store.keyringOf(.shared) }
-            if keyring.active != nil {
+            if let active = keyring.active {
                 throw AdminError(
-                    .conflict, "already initialized: the shared key exists (\(keyring.active!.fingerprint))")
+                    .conflict,
+                    "the database \(store.url) already holds an initialized workspace (shared key \(active.fingerprint)): join it with --database, do not init again"
+                )
             }
-            let files = try sharedPrimaryFiles()
-            let added = try await admin { try await store.addActiveVersion(files).added }
+            let root: Ledger.RootState
+            if let existing = try await admin({ try await store.rootState() }) {
+                if let error = await workspace.root.load() { throw error }
+                root = existing
+            } else {
+                root = try await workspace.root.create(
+                    uri: rootKey ?? Workspace.defaultRootKey(home: workspace.home), by: principal.description)
+            }
+            let key = try newKey(for: .shared, name: KeyName.primary.rawValue, existing: [])
+            let added = try await admin { try await store.addActiveVersion(key).added }
             workspace.registry.evict(.shared)
             if try await admin({ try await store.actor(adminID) }) == nil {
                 try await admin {
@@ -27,24 +38,16 @@ extension KeyAdministration {
             try await admin { try await store.insertToken(id: token.id, actor: adminID, tokenHash: token.hash) }
             let created = CreatedToken(id: token.id, actor: adminID, token: token.secret)
             let result = Initialization(
-                home: workspace.home, database: store.url.description, sharedKey: added, sharedKeyFiles: files,
-                admin: adminID, token: created)
-            var details = files.auditDetails
-            details["token_id"] = token.id
-            details["database"] = store.url.description
-            return (result, details)
+                home: workspace.home, database: store.url.description, sharedKey: added, rootKey: root.root.uri,
+                kekID: root.root.kekID, kekVersion: root.activeWrap?.kekVersion ?? "", admin: adminID, token: created)
+            return (
+                result,
+                [
+                    "token_id": token.id, "database": store.url.description, "root_key": root.root.uri,
+                    "kek_id": root.root.kekID, "fingerprint": added.fingerprint.hex,
+                    "recipient": added.recipient.encoded,
+                ]
+            )
         }
-    }
-
-    /// The shared `primary` key files: new, or the ones an interrupted init left behind.
-    private func sharedPrimaryFiles() throws(AdminError) -> GeneratedKey {
-        let path = keyStore.identityPath(for: .shared, name: .primary)
-        guard FilePath.exists(path) else {
-            return try generateKey(for: .shared, name: KeyName.primary.rawValue, force: false, existing: [])
-        }
-        let identity = try adminSync { try keyStore.loadIdentity(owner: .shared, name: .primary) }
-        return GeneratedKey(
-            owner: .shared, name: .primary, identityPath: path,
-            recipientPath: keyStore.recipientPath(for: .shared, name: .primary), recipient: identity.recipient)
     }
 }

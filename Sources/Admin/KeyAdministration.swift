@@ -13,7 +13,6 @@ public struct KeyAdministration: Sendable {
     public let permissions: Permissions?
 
     var store: LedgerStore { workspace.store }
-    var keyStore: KeyStore { workspace.keyStore }
 
     // MARK: Enrolment
 
@@ -28,18 +27,12 @@ public struct KeyAdministration: Sendable {
             if try await admin({ try await store.actor(id) }) != nil {
                 throw AdminError(.conflict, "actor \(id) already exists")
             }
-            let key = policy == .auto ? try generateKey(for: .actor(id), name: nil, force: false, existing: []) : nil
-            let version: KeyVersion?
-            do {
-                version = try await store.enroll(actor, key: key)
-            } catch {
-                if let key { try? keyStore.erase(owner: key.owner, name: key.name) }
-                throw AdminError(error)
-            }
+            let key = policy == .auto ? try newKey(for: .actor(id), name: nil, existing: []) : nil
+            let version = try await admin { try await store.enroll(actor, key: key) }
             workspace.registry.evict(.actor(id))
             var details: AuditDetails = ["keys": policy.rawValue, "permissions": permissions.summary]
-            if let key { details.merge(key.auditDetails) { $1 } }
-            return (Enrollment(actor: actor, key: version, files: key), details)
+            if let version { details.merge(version.auditDetails) { $1 } }
+            return (Enrollment(actor: actor, key: version), details)
         }
     }
 
@@ -51,12 +44,10 @@ public struct KeyAdministration: Sendable {
             let actor = try await existingActor(id)
             let keyring = try await admin { try await store.keyringOf(.actor(id)) }
             if keyring.active != nil { throw AdminError(.conflict, "actor \(id) already has a key: use key rotate") }
-            let key = try generateKey(for: .actor(id), name: nil, force: false, existing: keyring.versions)
-            let version = try await commit(key) { () async throws -> KeyVersion in
-                try await store.addActiveVersion(key).added
-            }
+            let key = try newKey(for: .actor(id), name: nil, existing: keyring.versions)
+            let version = try await admin { try await store.addActiveVersion(key).added }
             workspace.registry.evict(.actor(actor.id))
-            return (KeyCreation(version: version, files: key), key.auditDetails)
+            return (KeyCreation(version: version), version.auditDetails)
         }
     }
 
@@ -64,8 +55,9 @@ public struct KeyAdministration: Sendable {
 
     /// Rotates `owner`'s key: a new active version, the old one decrypt-only. New data keys are
     /// wrapped to both during the overlap; nothing becomes unreadable and nothing restarts.
-    /// `name` defaults to the next `vN`; `primary` is reserved; an existing file of that name is
-    /// replaced only with `force`, and never one that is a live key version.
+    /// `name` defaults to the next `vN`; `primary` is reserved; a name that is already a version
+    /// of the owner is a conflict. `force` is accepted for the contract's sake: identities are
+    /// sealed rows, not files, so there is never a file to replace.
     public func rotate(_ owner: Owner, name: String? = nil, force: Bool = false) async throws(AdminError) -> Rotation {
         try await audited("encryption.rotate", target: owner.actor?.rawValue) { () throws(AdminError) in
             try authorize([.isAdmin, .canRotateEncryptionKey])
@@ -80,13 +72,11 @@ public struct KeyAdministration: Sendable {
                 throw AdminError(
                     .invalidArgument, "the name primary is reserved: the live shared identity is never overwritten")
             }
-            let key = try generateKey(for: owner, name: name, force: force, existing: keyring.versions)
-            let (added, previous) = try await commit(key) { () async throws -> (KeyVersion, KeyVersion?) in
-                try await store.rotate(to: key)
-            }
+            let key = try newKey(for: owner, name: name, existing: keyring.versions)
+            let (added, previous) = try await admin { try await store.rotate(to: key) }
             workspace.registry.evict(owner)
-            let rotation = Rotation(owner: owner, version: added, previous: previous ?? current, files: key)
-            var details = key.auditDetails
+            let rotation = Rotation(owner: owner, version: added, previous: previous ?? current)
+            var details = added.auditDetails
             details["previous_fingerprint"] = rotation.previous.fingerprint.hex
             details["version"] = String(added.version)
             return (rotation, details)
@@ -95,8 +85,8 @@ public struct KeyAdministration: Sendable {
 
     // MARK: Retirement and shredding
 
-    /// Destroys a decrypt-only version once no data key depends on it alone: its identity file
-    /// is erased. Otherwise refuses and says how many data keys still do.
+    /// Destroys a decrypt-only version once no data key depends on it alone: its sealed identity
+    /// is dropped from its row. Otherwise refuses and says how many data keys still do.
     public func retire(_ owner: Owner, fingerprint text: String) async throws(AdminError) -> KeyVersion {
         try await audited("encryption.retire", target: owner.actor?.rawValue) { () throws(AdminError) in
             try authorize([.isAdmin, .canRotateEncryptionKey])
@@ -107,19 +97,11 @@ public struct KeyAdministration: Sendable {
             }
             let version = try await admin { try await store.retire(owner: owner, fingerprint: fingerprint) }
             workspace.registry.evict(owner)
-            try adminSync { try keyStore.erase(owner: owner, name: version.name) }
-            return (
-                version,
-                [
-                    "fingerprint": fingerprint.hex,
-                    "identity_path": keyStore.identityPath(for: owner, name: version.name),
-                    "version": String(version.version),
-                ]
-            )
+            return (version, ["fingerprint": fingerprint.hex, "version": String(version.version)])
         }
     }
 
-    /// Erases every version of an actor's key (files, caches, wrapped data keys) so its rows can
+    /// Erases every version of an actor's key (sealed identities, caches, wrapped data keys) so its rows can
     /// never be read again; everything else stays readable. Needs explicit confirmation.
     public func shred(_ id: ActorID, confirmed: Bool) async throws(AdminError) -> Shredding {
         try await audited("encryption.shred", target: id.rawValue) { () throws(AdminError) in
@@ -130,8 +112,7 @@ public struct KeyAdministration: Sendable {
             let actor = try await existingActor(id, allowShredded: true)
             let outcome = try await admin { try await store.shred(actor.id) }
             workspace.registry.evict(.actor(id))
-            try adminSync { try keyStore.eraseAll(of: id) }
-            let shredding = Shredding(actor: id, outcome: outcome, keysDirectory: keyStore.directory(for: .actor(id)))
+            let shredding = Shredding(actor: id, outcome: outcome)
             return (
                 shredding,
                 [
@@ -139,7 +120,6 @@ public struct KeyAdministration: Sendable {
                     "data_keys_erased": String(outcome.dataKeysErased),
                     "rows_unreadable": String(outcome.rowsUnreadable),
                     "rows_under_shared_key": String(outcome.rowsUnderSharedKey),
-                    "keys_directory": shredding.keysDirectory,
                 ]
             )
         }
@@ -186,50 +166,29 @@ public struct KeyAdministration: Sendable {
         return actor
     }
 
-    /// Writes a new identity for `owner`: `name`, or the next free `vN`. A name that is a key
-    /// version is a conflict even with `force`.
-    func generateKey(
-        for owner: Owner, name: String?, force: Bool, existing: [KeyVersion]
-    ) throws(AdminError) -> GeneratedKey {
+    /// A new identity for `owner`, to be sealed into its row when the store records it: named
+    /// `name`, or the next free `vN`. A name that is a key version is a conflict.
+    func newKey(for owner: Owner, name: String?, existing: [KeyVersion]) throws(AdminError) -> NewKeyVersion {
         let keyName: KeyName
         if let name {
-            do { keyName = try KeyName(name) } catch { throw AdminError(error) }
+            keyName = try adminSync { try KeyName(name) }
             if existing.contains(where: { $0.name == keyName }) {
                 throw AdminError(.conflict, "\(owner) already has a key version named \(keyName)")
             }
         } else {
             var next = (existing.map(\.version).max() ?? 0) + 1
-            while FilePath.exists(keyStore.identityPath(for: owner, name: try adminSync({ try KeyName("v\(next)") }))) {
-                next += 1
-            }
+            while existing.contains(where: { $0.name.rawValue == "v\(next)" }) { next += 1 }
             keyName = try adminSync { try KeyName("v\(next)") }
         }
-        do {
-            return try keyStore.generate(name: keyName, owner: owner, force: force ? .replace : .refuse)
-        } catch {
-            // Anything but a conflict is a failure to make the key: the audit kind is "failed".
-            throw error.code == .conflict
-                ? AdminError(.conflict, error.message) : AdminError(.failed, "key generation failed: \(error.message)")
-        }
-    }
-
-    /// Records a freshly written key in the database; if that fails, the files are removed so
-    /// nothing is left half-done.
-    func commit<Result>(_ key: GeneratedKey, _ body: () async throws -> Result) async throws(AdminError) -> Result {
-        do {
-            return try await body()
-        } catch {
-            try? keyStore.erase(owner: key.owner, name: key.name)
-            throw AdminError(error)
-        }
+        return NewKeyVersion(owner: owner, name: keyName, identity: .generate(), sealer: workspace.registry.sealer)
     }
 }
 
-extension GeneratedKey {
+extension KeyVersion {
     var auditDetails: AuditDetails {
         [
-            "fingerprint": fingerprint.hex, "recipient": recipient.encoded, "identity_path": identityPath,
-            "recipient_path": recipientPath, "name": name.rawValue,
+            "fingerprint": fingerprint.hex, "recipient": recipient.encoded, "name": name.rawValue,
+            "version": String(version), "sealing_key": sealed.map { String($0.sealingKeyID) } ?? "",
         ]
     }
 }

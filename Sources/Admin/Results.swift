@@ -6,13 +6,11 @@ import Registry
 public struct Enrollment: Sendable {
     public let actor: Actor
     public let key: KeyVersion?
-    public let files: GeneratedKey?
 }
 
 /// KeyCreation is an actor's first key (opt-in).
 public struct KeyCreation: Sendable {
     public let version: KeyVersion
-    public let files: GeneratedKey
 }
 
 /// Rotation is the outcome of a rotation: what is live now and what to do next.
@@ -20,7 +18,6 @@ public struct Rotation: Sendable {
     public let owner: Owner
     public let version: KeyVersion
     public let previous: KeyVersion
-    public let files: GeneratedKey
 
     /// What the operator should do next, true for this system: nothing needs restarting.
     public var nextStep: String {
@@ -36,7 +33,6 @@ public struct Rotation: Sendable {
 public struct Shredding: Sendable {
     public let actor: ActorID
     public let outcome: ShredOutcome
-    public let keysDirectory: String
 }
 
 /// CreatedToken is a new bearer token. `token` is shown once and never stored.
@@ -51,7 +47,10 @@ public struct Initialization: Sendable {
     public let home: String
     public let database: String
     public let sharedKey: KeyVersion
-    public let sharedKeyFiles: GeneratedKey
+    /// The root key's URI (it holds no secret), the provider's id for it and its version.
+    public let rootKey: String
+    public let kekID: String
+    public let kekVersion: String
     public let admin: ActorID
     public let token: CreatedToken
 }

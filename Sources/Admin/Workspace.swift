@@ -1,69 +1,126 @@
 import ActorKeys
 import Ledger
 import Registry
+import RootKeys
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Workspace is one actorkeys installation opened for work: its home folder (keys), its
-/// database (SQLite in the home folder by default, or PostgreSQL), the registry and the ledger.
-/// The CLI, the HTTP server and embedding services all go through it.
+/// Workspace is one actorkeys installation opened for work: its home folder, its database
+/// (SQLite in the home folder by default, or PostgreSQL), its root of trust, the registry and
+/// the ledger. The CLI, the HTTP server and embedding services all go through it.
+///
+/// Identities live sealed in the database, so a process joins a PostgreSQL workspace with an
+/// empty home folder: the database URL and the root key provider's credentials are enough.
 public final class Workspace: Sendable {
     public let home: String
-    public let keyStore: KeyStore
     public let store: LedgerStore
     public let registry: EncryptorRegistry
     public let ledger: EncryptedLedger
+    public let root: RootOfTrust
 
     /// The default database: SQLite in the home folder.
     public static func defaultDatabase(home: String) -> DatabaseURL {
         .sqlite(path: FilePath.join(home, "actorkeys.db"))
     }
 
-    /// Opens the workspace in `home`. `create` makes the home folder (0700) when missing; without
-    /// it a missing home is an error that says to run `actorkeys init`.
+    /// The default root key: `local:<home>/keys/root.key`.
+    public static func defaultRootKey(home: String) -> String {
+        "local:" + FilePath.join(FilePath.join(FilePath.absolute(home), "keys"), "root.key")
+    }
+
+    /// Opens the workspace in `home`, unwrapping its sealing keys with the root key (one
+    /// provider call). A home folder that does not exist is created when `create` (init) or when
+    /// the database is not in it (a node joining by its database URL); otherwise it is an error
+    /// that says to run `actorkeys init`. A provider that cannot be reached does not stop the
+    /// open: the workspace reports it (`root.snapshot()`) and every use of a key fails with it.
     public static func open(
-        home: String, database: DatabaseURL? = nil, create: Bool = false, policy: DataKeyPolicy = .default
+        home: String, database: DatabaseURL? = nil, create: Bool = false, policy: DataKeyPolicy = .default,
+        options: RootOptions = RootOptions()
     ) async throws(AdminError) -> Workspace {
         var status = stat()
-        if stat(home, &status) != 0 {
-            guard create else { throw AdminError(.notFound, "no actorkeys home at \(home): run actorkeys init") }
+        if stat(home, &status) != 0, !create, database == nil {
+            throw AdminError(.notFound, "no actorkeys home at \(home): run actorkeys init")
         }
         do {
             try FilePath.makeDirectories(home)
-            try FilePath.makeDirectories(FilePath.join(home, "keys"))
         } catch {
             throw AdminError(error)
         }
         let store = try await admin { try await LedgerStore.open(database ?? defaultDatabase(home: home)) }
-        let keyStore = KeyStore(directory: FilePath.join(home, "keys"))
-        let registry = EncryptorRegistry(store: store, keyStore: keyStore, policy: policy)
-        return Workspace(
-            home: home, keyStore: keyStore, store: store, registry: registry,
-            ledger: EncryptedLedger(store: store, registry: registry))
+        let workspaceID = try await admin { try await store.workspaceID() }
+        let sealer = IdentitySealer()
+        let registry = EncryptorRegistry(store: store, sealer: sealer, policy: policy)
+        let root = RootOfTrust(
+            store: store, sealer: sealer,
+            credentials: ProviderCredentials(
+                environment: options.environment, secretsDirectory: FilePath.join(home, "secrets")),
+            cacheTTL: options.cacheTTL, http: ProviderHTTP(timeout: options.providerTimeout),
+            onClose: { registry.evictAll() })
+        let workspace = Workspace(
+            home: home, store: store, registry: registry, ledger: EncryptedLedger(store: store, registry: registry),
+            root: root)
+        if workspaceID != nil {
+            await root.load()
+        } else if try await workspace.needsLegacyUpgrade() {
+            try await workspace.upgradeLegacy(options: options)
+        } else if !create {
+            throw AdminError(
+                .notFound, "the database \(store.url) holds no initialized workspace: run actorkeys init")
+        }
+        return workspace
     }
 
     private init(
-        home: String, keyStore: KeyStore, store: LedgerStore, registry: EncryptorRegistry, ledger: EncryptedLedger
+        home: String, store: LedgerStore, registry: EncryptorRegistry, ledger: EncryptedLedger, root: RootOfTrust
     ) {
         self.home = home
-        self.keyStore = keyStore
         self.store = store
         self.registry = registry
         self.ledger = ledger
+        self.root = root
     }
 
-    /// Keeps the registry in step with key changes made by other processes until cancelled.
+    /// `<home>/keys`: the local root key, and the identity files of a workspace made before
+    /// sealed identities.
+    public var keysDirectory: String { FilePath.join(home, "keys") }
+
+    /// `<home>/secrets`: provider credentials kept as files, 0600.
+    public var secretsDirectory: String { FilePath.join(home, "secrets") }
+
+    /// Keeps the registry in step with key changes made by other processes, and the sealing
+    /// keys fresh, until cancelled.
     public func watchKeyChanges(every interval: Duration = .milliseconds(250)) async {
-        await registry.watch(every: interval, wakeUps: store.keyChangeSignals)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.registry.watch(every: interval, wakeUps: self.store.keyChangeSignals) }
+            group.addTask { await self.root.maintain() }
+        }
     }
 
     /// The key administration of this workspace, acting as `principal` in the audit trail.
     /// With `permissions`, every action checks them (the HTTP API); without, none do (the
-    /// command line, which holds the key files anyway).
+    /// command line, which holds the database anyway).
     public func administration(as principal: Principal, permissions: Permissions? = nil) -> KeyAdministration {
         KeyAdministration(workspace: self, principal: principal, permissions: permissions)
+    }
+}
+
+/// RootOptions are how a process reaches its root key: the environment its credentials come
+/// from, how long unwrapped sealing keys may serve without the provider, and the timeout of
+/// each provider call.
+public struct RootOptions: Sendable {
+    public var environment: [String: String]
+    public var cacheTTL: Duration
+    public var providerTimeout: Duration
+
+    public init(
+        environment: [String: String] = [:], cacheTTL: Duration = .seconds(300),
+        providerTimeout: Duration = .seconds(10)
+    ) {
+        self.environment = environment
+        self.cacheTTL = cacheTTL
+        self.providerTimeout = providerTimeout
     }
 }
 

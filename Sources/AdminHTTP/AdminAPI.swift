@@ -64,7 +64,8 @@ enum AdminAPI {
         Endpoint(
             .post, "/v1/admin/actors/{id}/keys",
             "Opt in, giving an enrolled actor its own key. New rows use it; ledger migrate moves its shared-key rows.",
-            parameters: [actorID], replies: [.json(201, KeyFilesReport.self, "The new key.")],
+            parameters: [actorID],
+            replies: [.json(201, KeyVersionReport.self, "The new key version, its identity sealed in the database.")],
             errors: [403, 404, 409, 422]
         ) { c, _, context in
             try await c.admin.createKey(context)

@@ -42,7 +42,7 @@ struct AdminController: Sendable {
     func createKey(_ context: AdminRequestContext) async throws -> Response {
         let id = try Parse.actor(try context.parameters.require("id"))
         let created = try await administration(context).createKey(for: id)
-        return JSONResponse.make(.created, KeyFilesReport(version: created.version, files: created.files))
+        return JSONResponse.make(.created, KeyVersionReport(created.version))
     }
 
     func shred(_ context: AdminRequestContext) async throws -> Response {

@@ -47,8 +47,8 @@ extension ActorKeysCommand.Actor {
             } catch { throw CLIError(error) }
             if output.json {
                 try output.printJSON(ActorReport(enrollment.actor, keys: enrollment.key.map { [$0] } ?? []))
-            } else if let key = enrollment.key, let files = enrollment.files {
-                print("enrolled \(id) with its own key \(key.fingerprint) (\(files.identityPath))")
+            } else if let key = enrollment.key {
+                print("enrolled \(id) with its own key \(key.fingerprint) (v\(key.version), sealed in the database)")
             } else {
                 print("enrolled \(id): its rows use the shared key until 'actorkeys key create --actor \(id)'")
             }

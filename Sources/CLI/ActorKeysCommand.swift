@@ -25,7 +25,7 @@ public struct ActorKeysCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            Init.self, Actor.self, Key.self, Ledger.self, Status.self, Token.self, Audit.self, Serve.self,
+            Init.self, Root.self, Actor.self, Key.self, Ledger.self, Status.self, Token.self, Audit.self, Serve.self,
             Keygen.self, Encrypt.self, Decrypt.self, Admin.self,
         ]
     )

@@ -49,12 +49,38 @@ struct WorkspaceOptions: ParsableArguments {
     func open(create: Bool = false) async throws(CLIError) -> Workspace {
         let database = try databaseURL()
         let policy = try Self.dataKeyPolicy()
+        let root = try Self.rootOptions()
         do {
             return try await Workspace.open(
-                home: homeOptions.homeDirectory, database: database, create: create, policy: policy)
+                home: homeOptions.homeDirectory, database: database, create: create, policy: policy, options: root)
         } catch {
             throw CLIError(error)
         }
+    }
+
+    /// How the root key is reached: credentials from this process's environment;
+    /// `$ACTORKEYS_ROOT_CACHE_TTL` seconds that unwrapped sealing keys serve without the provider
+    /// (default 300); `$ACTORKEYS_PROVIDER_TIMEOUT` seconds per provider call (default 10).
+    static func rootOptions() throws(CLIError) -> RootOptions {
+        let environment = ProcessInfo.processInfo.environment
+        var options = RootOptions(environment: environment)
+        for (variable, apply) in [
+            (
+                "ACTORKEYS_ROOT_CACHE_TTL",
+                { (value: Int, options: inout RootOptions) in options.cacheTTL = .seconds(value) }
+            ),
+            (
+                "ACTORKEYS_PROVIDER_TIMEOUT",
+                { (value: Int, options: inout RootOptions) in options.providerTimeout = .seconds(value) }
+            ),
+        ] {
+            guard let text = environment[variable] else { continue }
+            guard let value = Int(text), (1...86_400).contains(value) else {
+                throw CLIError(.usage, "\(variable) must be a number of seconds from 1 to 86400")
+            }
+            apply(value, &options)
+        }
+        return options
     }
 
     /// The data-key limits: `$ACTORKEYS_DATA_KEY_MAX_RECORDS` records and

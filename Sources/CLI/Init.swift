@@ -6,8 +6,13 @@ extension ActorKeysCommand {
     /// `actorkeys init`: a new installation.
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create the home folder, the database schema, the shared key and a bootstrap admin with a token.",
+            abstract:
+                "Create the home folder, the database schema, the root of trust, the shared key and a bootstrap admin with a token.",
             discussion: """
+                Every identity is sealed in the database under a workspace sealing key, which the root \
+                key wraps (--root-key; credentials come from the provider's usual environment variables \
+                or <home>/secrets/, never from the URI). Other nodes join by the database URL alone.
+
                 The admin's API token is printed once: store it now, it cannot be shown again (make \
                 another with token create). Running init on an initialized installation is a conflict \
                 (exit 4) and changes nothing.
@@ -17,6 +22,13 @@ extension ActorKeysCommand {
         @Option(name: .customLong("admin"), help: ArgumentHelp("The bootstrap admin's actor id.", valueName: "ID"))
         var adminID = "admin"
 
+        @Option(
+            name: .customLong("root-key"),
+            help: ArgumentHelp(
+                "The root key that protects every identity (default: local:<home>/keys/root.key): local:PATH, vault-transit://…, aws-kms://…, azure-keyvault://…, pkcs11:…",
+                valueName: "URI"))
+        var rootKey: String?
+
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
 
@@ -24,7 +36,9 @@ extension ActorKeysCommand {
             let id = try ActorID.parse(adminID)
             let administration = try await workspace.administration(create: true)
             let result: Initialization
-            do { result = try await administration.initialize(admin: id) } catch { throw CLIError(error) }
+            do { result = try await administration.initialize(admin: id, rootKey: rootKey) } catch {
+                throw CLIError(error)
+            }
             if output.json {
                 try output.printJSON(InitializationReport(result))
             } else {
@@ -32,7 +46,8 @@ extension ActorKeysCommand {
                     """
                     initialized \(result.home)
                     database:        \(result.database)
-                    shared key:      \(result.sharedKey.fingerprint) (\(result.sharedKeyFiles.identityPath))
+                    root key:        \(result.rootKey) (\(result.kekID), version \(result.kekVersion))
+                    shared key:      \(result.sharedKey.fingerprint) (sealed in the database)
                     admin:           \(result.admin)
                     admin token:     \(result.token.token)
 

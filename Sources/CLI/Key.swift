@@ -5,8 +5,10 @@ extension ActorKeysCommand {
     struct Key: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "key",
-            abstract: "Create, rotate, rewrap, re-encrypt, retire and shred keys.",
-            subcommands: [Create.self, Rotate.self, Rewrap.self, Reencrypt.self, Retire.self, Shred.self]
+            abstract: "Create, rotate, rewrap, re-encrypt, retire, shred and export keys.",
+            subcommands: [
+                Create.self, Rotate.self, Rewrap.self, Reencrypt.self, Retire.self, Shred.self, Export.self,
+            ]
         )
     }
 }

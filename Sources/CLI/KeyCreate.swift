@@ -20,9 +20,11 @@ extension ActorKeysCommand.Key {
             let created: KeyCreation
             do { created = try await administration.createKey(for: id) } catch { throw CLIError(error) }
             if output.json {
-                try output.printJSON(KeyFilesReport(version: created.version, files: created.files))
+                try output.printJSON(KeyVersionReport(created.version))
             } else {
-                print("\(id) now has its own key \(created.version.fingerprint) (\(created.files.identityPath))")
+                print(
+                    "\(id) now has its own key \(created.version.fingerprint) (v\(created.version.version), sealed in the database)"
+                )
                 print("its shared-key rows can be moved with: actorkeys ledger migrate --actor \(id)")
             }
         }

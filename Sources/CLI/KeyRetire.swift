@@ -33,7 +33,7 @@ extension ActorKeysCommand.Key {
                 try output.printJSON(KeyVersionReport(version))
             } else {
                 print(
-                    "retired \(owner.label) key v\(version.version) \(version.fingerprint): its identity file is erased"
+                    "retired \(owner.label) key v\(version.version) \(version.fingerprint): its sealed identity is erased"
                 )
             }
         }

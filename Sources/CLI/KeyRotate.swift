@@ -35,7 +35,7 @@ extension ActorKeysCommand.Key {
                 try output.printJSON(RotationReport(rotation))
             } else {
                 print(
-                    "rotated \(owner.label): \(rotation.previous.fingerprint) -> \(rotation.version.fingerprint) (v\(rotation.version.version), \(rotation.files.identityPath))"
+                    "rotated \(owner.label): \(rotation.previous.fingerprint) -> \(rotation.version.fingerprint) (v\(rotation.version.version), sealed in the database)"
                 )
                 print(rotation.nextStep)
             }

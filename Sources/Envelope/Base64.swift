@@ -1,3 +1,5 @@
+import ActorKeys
+
 /// Base64 is RFC 4648 standard base64 in the two forms age uses: canonical and unpadded in the
 /// header, padded in ASCII armor. Decoders are strict: `=` where it does not belong, characters
 /// outside the alphabet, an impossible length, or non-zero trailing bits are all rejected.
@@ -115,5 +117,33 @@ extension Base64 {
             decoding: standard.map {
                 $0 == UInt8(ascii: "+") ? UInt8(ascii: "-") : $0 == UInt8(ascii: "/") ? UInt8(ascii: "_") : $0
             }, as: UTF8.self)
+    }
+}
+
+extension Base64 {
+    /// base64url (RFC 4648 §5), padded or not: nil for anything else (JOSE values, Azure).
+    public static func decodeURL(_ text: String) -> [UInt8]? {
+        var standard = Array(text.utf8).map {
+            $0 == UInt8(ascii: "-") ? UInt8(ascii: "+") : $0 == UInt8(ascii: "_") ? UInt8(ascii: "/") : $0
+        }
+        while standard.last == UInt8(ascii: "=") { standard.removeLast() }
+        return decodeUnpadded(standard)
+    }
+
+    /// Standard padded base64 of a secret, itself kept as a secret (the ASCII bytes).
+    public static func encode(secret: SecretBytes) -> SecretBytes {
+        var encoded = secret.withUnsafeBytes { encodePadded($0) }
+        defer { Primitives.zeroize(&encoded) }
+        return SecretBytes(copying: encoded)
+    }
+
+    /// Decodes canonical padded standard base64 into a secret; nil for anything else. The
+    /// intermediate buffer is zeroed.
+    public static func decodeSecret(_ text: UnsafeRawBufferPointer) -> SecretBytes? {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.count * 3 / 4)
+        defer { Primitives.zeroize(&output) }
+        guard decodePadded(Array(text), into: &output) else { return nil }
+        return SecretBytes(copying: output)
     }
 }

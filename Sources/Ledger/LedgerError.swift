@@ -23,6 +23,9 @@ public enum LedgerErrorCode: String, Sendable, Hashable {
     /// The key needed to seal or open is not available: the owner has no active key, or no
     /// identity of the owner can unwrap the data key.
     case keyUnavailable = "key_unavailable"
+    /// The workspace sealing key is not available: the root key provider has been unreachable
+    /// for longer than the cache allows (fail closed) or was never reached by this process.
+    case rootKeyUnavailable = "root_key_unavailable"
     /// The database refused or failed an operation.
     case database
     /// The database URL or file could not be opened.
@@ -38,6 +41,8 @@ extension LedgerError {
         let code: Code =
             switch error.code {
             case .noActiveKey, .identityUnavailable: .keyUnavailable
+            case .rootKeyUnavailable: .rootKeyUnavailable
+            case .sealedIdentity: .corrupt
             case .staleKeyring: .staleKeys
             case .erased: sealing ? .staleKeys : .corrupt
             case .malformedRecord: sealing ? .invalidArgument : .corrupt

@@ -69,7 +69,7 @@ extension EncryptorRegistry {
     }
 
     /// Unwraps a stored data key with the owner's identities: those it is wrapped to first,
-    /// read from disk once and kept until the owner is evicted.
+    /// unsealed once and kept until the owner is evicted.
     func unwrap(_ stored: StoredDataKey, owner: Owner, keyring: Keyring) -> Result<DataKey, RegistryError> {
         let id = stored.id
         guard stored.owner == owner else { return .failure(wrongOwner(id, owner)) }
@@ -82,8 +82,15 @@ extension EncryptorRegistry {
             live.filter { stored.fingerprints.contains($0.fingerprint) }
             + live.filter { !stored.fingerprints.contains($0.fingerprint) }
         var tried = 0
+        var unavailable: RegistryError?
         for version in ordered {
-            guard let identity = identity(of: owner, version) else { continue }
+            let identity: X25519Identity
+            do {
+                identity = try self.identity(of: owner, version)
+            } catch {
+                if unavailable == nil || error.code == .rootKeyUnavailable { unavailable = error }
+                continue
+            }
             tried += 1
             do {
                 return .success(try DataKey.unwrap(wrapped, expectedID: id, with: [identity]))
@@ -95,26 +102,26 @@ extension EncryptorRegistry {
         }
         if tried == 0 {
             return .failure(
-                RegistryError(
-                    .identityUnavailable, "no identity file of \(owner) is available to unwrap data key \(id)"))
+                unavailable?.code == .rootKeyUnavailable
+                    ? unavailable!
+                    : RegistryError(
+                        .identityUnavailable,
+                        "no identity of \(owner) is available to unwrap data key \(id)"
+                            + (unavailable.map { ": \($0.message)" } ?? "")))
         }
         return .failure(
             RegistryError(
                 .identityUnavailable,
                 "none of the identities of \(owner) unwraps data key \(id) (wrapped to \(stored.fingerprints.map(\.hex).joined(separator: ", ")))"
-            ))
+                    + (unavailable.map { "; \($0.message)" } ?? "")))
     }
 
-    /// A version's identity: cached, or read from its file with the recipient the keyring
-    /// records (not derived again: a file that does not match simply unwraps nothing). Nil
-    /// when the file is missing or unreadable, which matters only if no other version unwraps.
-    func identity(of owner: Owner, _ version: KeyVersion) -> X25519Identity? {
+    /// A version's identity: cached, or unsealed from its keyring row with the recipient the
+    /// row records (not derived again: a box that opens is bound to that fingerprint).
+    func identity(of owner: Owner, _ version: KeyVersion) throws(RegistryError) -> X25519Identity {
         if let cached = state.withLock({ $0.identities[owner]?[version.fingerprint] }) { return cached }
         let epoch = state.withLock { $0.epoch[owner, default: 0] }
-        guard
-            let identity = try? keyStore.loadIdentity(
-                owner: owner, name: version.name, knownRecipient: version.recipient)
-        else { return nil }
+        let identity = try sealer.unseal(version)
         state.withLock { state in
             if state.epoch[owner, default: 0] == epoch {
                 state.identities[owner, default: [:]][version.fingerprint] = identity

@@ -3,7 +3,7 @@ import Envelope
 import Synchronization
 
 /// EncryptorRegistry seals and opens records for every owner, caching what that needs: per
-/// owner the data key it seals with, the identities loaded from disk, and a bounded set of
+/// owner the data key it seals with, the identities it unsealed, and a bounded set of
 /// unwrapped data keys for opening.
 ///
 /// - The hot path (a cache hit) takes one mutex for a dictionary lookup, never across I/O or
@@ -33,14 +33,15 @@ public final class EncryptorRegistry: Sendable {
     }
 
     let store: any KeyMaterialStore
-    let keyStore: KeyStore
+    /// Unseals the identities the keyring rows carry.
+    public let sealer: IdentitySealer
     let policy: DataKeyPolicy
     let state: Mutex<State>
     let counters = RegistryCounters()
 
-    public init(store: any KeyMaterialStore, keyStore: KeyStore, policy: DataKeyPolicy = .default) {
+    public init(store: any KeyMaterialStore, sealer: IdentitySealer, policy: DataKeyPolicy = .default) {
         self.store = store
-        self.keyStore = keyStore
+        self.sealer = sealer
         self.policy = policy
         self.state = Mutex(State(opening: DataKeyCache(capacity: policy.openCacheCapacity)))
     }

@@ -11,8 +11,8 @@ public enum KeyState: String, Sendable, Hashable, Codable, CaseIterable {
     case destroyed
 }
 
-/// KeyVersion is one version of an owner's key: public facts only. The identity itself is in
-/// the key store, under the version's name.
+/// KeyVersion is one version of an owner's key: public facts, and its identity sealed under a
+/// workspace sealing key (nil once destroyed).
 public struct KeyVersion: Sendable, Hashable {
     public let owner: Owner
     public let version: Int
@@ -20,9 +20,11 @@ public struct KeyVersion: Sendable, Hashable {
     public let recipient: X25519Recipient
     public let state: KeyState
     public let createdAt: Timestamp
+    public let sealed: SealedIdentity?
 
     public init(
-        owner: Owner, version: Int, name: KeyName, recipient: X25519Recipient, state: KeyState, createdAt: Timestamp
+        owner: Owner, version: Int, name: KeyName, recipient: X25519Recipient, state: KeyState, createdAt: Timestamp,
+        sealed: SealedIdentity?
     ) {
         self.owner = owner
         self.version = version
@@ -30,6 +32,7 @@ public struct KeyVersion: Sendable, Hashable {
         self.recipient = recipient
         self.state = state
         self.createdAt = createdAt
+        self.sealed = sealed
     }
 
     public var fingerprint: Fingerprint { recipient.fingerprint }

@@ -13,8 +13,14 @@ public enum RegistryErrorCode: String, Sendable, Hashable {
     case erased
     /// A record names a data key that belongs to another owner.
     case wrongOwner = "wrong_owner"
-    /// None of the owner's identity files could unwrap the data key.
+    /// None of the owner's identities could unwrap the data key.
     case identityUnavailable = "identity_unavailable"
+    /// The workspace sealing key is not available: the root key provider could not be reached
+    /// for longer than the cache allows, so the process fails closed until it returns.
+    case rootKeyUnavailable = "root_key_unavailable"
+    /// A sealed identity does not open: it was moved to another row, altered, or sealed under a
+    /// sealing key this process does not hold.
+    case sealedIdentity = "sealed_identity"
     /// The record is malformed or fails to authenticate.
     case malformedRecord = "malformed_record"
     /// The keyring changed while a data key was being stored: every version it was wrapped to

@@ -129,14 +129,14 @@ struct HTTPRouterTests {
 
             let key = try await client.call(.post, "/v1/admin/actors/bob/keys", as: admin)
             #expect(key.status == 201)
-            #expect((key.json["identity_path"] as? String)?.hasSuffix("/actors/bob/v1.key") == true)
+            #expect(key.json["version"] as? Int == 1 && key.json["sealed"] as? Bool == true)
             #expect(try await client.call(.post, "/v1/admin/actors/bob/keys", as: admin).status == 409)
             #expect(try await client.call(.post, "/v1/admin/actors/nobody/keys", as: admin).status == 404)
         }
     }
 
     @Test(
-        "rotate-key: 200 with the contract's body, 403 twice, 404, 409, 422, 500; each one audited",
+        "rotate-key: 200 with the contract's body, 403 twice, 404, 409, 422, 503; each one audited",
         arguments: TestBackend.allCases)
     func rotateKey(_ backend: TestBackend) async throws {
         let fixture = try await APIFixture(backend)
@@ -146,8 +146,7 @@ struct HTTPRouterTests {
                 .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice"}"#)
             #expect(rotated.status == 200, "\(rotated.text)")
             for field in [
-                "actor", "fingerprint", "previous_fingerprint", "recipient", "identity_path", "recipient_path",
-                "next_step",
+                "actor", "fingerprint", "previous_fingerprint", "recipient", "sealing_key", "next_step",
             ] {
                 #expect(rotated.json[field] != nil, "missing \(field)")
             }
@@ -188,50 +187,34 @@ struct HTTPRouterTests {
                 try await client.call(.post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"force":"yes"}"#)
                     .status == 422)
 
-            // A file of that name that is not a key version: 409 without force, 200 with it.
-            let keys = fixture.workspace.keyStore
-            _ = try keys.generate(name: try KeyName("stray"), owner: .actor(try ActorID("alice")))
-            #expect(
-                try await client.call(
-                    .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice","name":"stray"}"#
-                ).status == 409)
-            #expect(
-                try await client.call(
-                    .post, "/v1/admin/encryption/rotate-key", as: rotator,
-                    json: #"{"actor_id":"alice","name":"stray","force":true}"#
-                ).status == 200)
-
-            // Key generation fails for a rotation (a file where alice's key folder is): 500, and
-            // nothing is half-written: no new version, the old files back in place work.
-            let aliceFolder = keys.directory(for: .actor(try ActorID("alice")))
-            try FileManager.default.moveItem(atPath: aliceFolder, toPath: aliceFolder + ".aside")
-            _ = FileManager.default.createFile(atPath: aliceFolder, contents: Data("x".utf8))
-            let versions = try await fixture.workspace.store.keyringOf(.actor(try ActorID("alice"))).versions.count
+            // The root key unavailable (the process failing closed): a rotation or a first key is a
+            // 503, and nothing is half-written: no new version; once it returns, both work.
+            let alice = Owner.actor(try ActorID("alice"))
+            let versions = try await fixture.workspace.store.keyringOf(alice).versions.count
+            fixture.workspace.registry.sealer.close(reason: "failing closed: tests")
             let broken = try await client.call(
                 .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice"}"#)
-            #expect(broken.status == 500)
-            #expect(
-                try await fixture.workspace.store.keyringOf(.actor(try ActorID("alice"))).versions.count == versions)
-            try FileManager.default.removeItem(atPath: aliceFolder)
-            try FileManager.default.moveItem(atPath: aliceFolder + ".aside", toPath: aliceFolder)
-
-            // Key generation fails (a file where bob's key folder goes): 500, nothing half-written.
+            #expect(broken.status == 503)
+            #expect(try await fixture.workspace.store.keyringOf(alice).versions.count == versions)
             _ = try await client.call(
                 .post, "/v1/admin/actors", as: fixture.adminToken, json: #"{"actor_id":"bob","keys":"opt-in"}"#)
-            let folder = keys.directory(for: .actor(try ActorID("bob")))
-            _ = FileManager.default.createFile(atPath: folder, contents: Data("x".utf8))
             let failed = try await client.call(.post, "/v1/admin/actors/bob/keys", as: fixture.adminToken)
-            #expect(failed.status == 500)
-            #expect(failed.errorMessage.contains("key generation failed"))
+            #expect(failed.status == 503)
+            #expect(failed.errorMessage.contains("failing closed"))
             #expect(try await fixture.workspace.store.keyringOf(.actor(try ActorID("bob"))).versions.isEmpty)
-            try FileManager.default.removeItem(atPath: folder)
+            try await fixture.workspace.root.reload()
+            #expect(
+                try await client.call(
+                    .post, "/v1/admin/encryption/rotate-key", as: rotator, json: #"{"actor_id":"alice"}"#
+                ).status == 200)
+            #expect(try await client.call(.post, "/v1/admin/actors/bob/keys", as: fixture.adminToken).status == 201)
         }
         let types = try await fixture.workspace.store.auditEvents(limit: 1000).map(\.eventType)
         for expected in [
             "admin.encryption.rotate.success", "admin.encryption.rotate.error.permission_denied",
             "admin.encryption.rotate.error.not_found", "admin.encryption.rotate.error.conflict",
-            "admin.encryption.rotate.error.invalid_argument", "admin.encryption.rotate.error.failed",
-            "admin.encryption.key_create.error.failed",
+            "admin.encryption.rotate.error.invalid_argument", "admin.encryption.rotate.error.unavailable",
+            "admin.encryption.key_create.error.unavailable",
         ] {
             #expect(types.contains(expected), "no \(expected) event")
         }

@@ -27,7 +27,7 @@ struct AuditTests {
         let rotate = events.last!
         #expect(rotate.details.contains(rotation.version.fingerprint.hex))
         #expect(rotate.details.contains(rotation.previous.fingerprint.hex))
-        #expect(rotate.details.contains(rotation.files.identityPath))
+        #expect(rotate.details.contains(rotation.version.recipient.encoded))
         #expect(rotate.principal == "cli:tests" && rotate.targetActor == "alice")
         let secrets = [token.token, "AGE-SECRET-KEY"]
         for event in events {

@@ -15,7 +15,9 @@ struct LifecycleTests {
         let fixture = try await AdminFixture(backend)
         let auto = try await fixture.admin.enroll(fixture.id("alice"), keys: .auto)
         #expect(auto.key?.state == .active)
-        #expect(auto.files.map { FilePath.exists($0.identityPath) } == true)
+        #expect(auto.key?.sealed != nil)
+        // Nothing but the local root key is written under the home folder.
+        #expect(FilePath.entries(of: fixture.workspace.keysDirectory) == ["root.key"])
         let optIn = try await fixture.admin.enroll(fixture.id("bob"), keys: .optIn)
         #expect(optIn.key == nil)
         let bobRows = try await fixture.write("bob", count: 2)
@@ -86,7 +88,8 @@ struct LifecycleTests {
         let summary = try await fixture.admin.rewrap(alice)
         #expect(summary.done == 1)  // a thousand rows, one data key
         let retired = try await fixture.admin.retire(alice, fingerprint: rotation.previous.fingerprint.hex)
-        #expect(!FilePath.exists(fixture.workspace.keyStore.identityPath(for: alice, name: retired.name)))
+        let destroyed = try await fixture.store.keyringOf(alice).version(with: retired.fingerprint)
+        #expect(destroyed?.state == .destroyed && destroyed?.sealed == nil)
         fixture.workspace.registry.evict(alice)
         #expect(try await fixture.expectReadable(rows))
         let active = await #expect(throws: AdminError.self) {
@@ -158,7 +161,7 @@ struct LifecycleTests {
         let shredding = try await fixture.admin.shred(bob, confirmed: true)
         #expect(shredding.outcome.versionsDestroyed.count == 2)
         #expect(shredding.outcome.rowsUnreadable == 5)
-        #expect(!FilePath.exists(shredding.keysDirectory))
+        #expect(try await fixture.store.keyringOf(.actor(bob)).versions.allSatisfy { $0.sealed == nil })
         for (entry, _) in doomed {
             let error = await #expect(throws: LedgerError.self) { try await fixture.ledger.read(entry) }
             #expect(error?.code == .shredded)

@@ -6,18 +6,23 @@ import Testing
 
 @testable import Ledger
 
-/// A store, a key store and a ledger on a fresh database of one backend.
+/// A store, a sealer and a ledger on a fresh database of one backend.
 struct Fixture {
     let directory = TemporaryDirectory()
     let store: LedgerStore
-    let keyStore: KeyStore
+    /// The real sealing code with a sealing key of its own (the root of trust is Admin's).
+    let sealer = IdentitySealer()
     let registry: EncryptorRegistry
     let ledger: EncryptedLedger
 
     init(_ backend: TestBackend, policy: DataKeyPolicy = .default) async throws {
         store = try await LedgerStore.open(DatabaseURL(try backend.freshDatabaseURL(in: directory)))
-        keyStore = KeyStore(directory: directory.file("keys"))
-        registry = EncryptorRegistry(store: store, keyStore: keyStore, policy: policy)
+        let root = try await store.createRoot(
+            workspaceID: "ws_ledger_tests", uri: "local:/nonexistent", provider: "local", kekID: "tests",
+            kekVersion: "1", wrapped: [0], by: nil)
+        let sealingKey = try #require(root.activeWrap?.sealingKeyID)
+        sealer.install([sealingKey: .random(count: 32)], active: sealingKey, workspaceID: root.workspaceID)
+        registry = EncryptorRegistry(store: store, sealer: sealer, policy: policy)
         ledger = EncryptedLedger(store: store, registry: registry)
     }
 
@@ -32,7 +37,7 @@ struct Fixture {
     }
 
     func addKey(_ owner: Owner, name: String) async throws {
-        let key = try keyStore.generate(name: try KeyName(name), owner: owner)
+        let key = NewKeyVersion(owner: owner, name: try KeyName(name), identity: .generate(), sealer: sealer)
         _ = try await store.addActiveVersion(key)
         registry.evict(owner)
     }
@@ -157,7 +162,7 @@ struct LedgerTests {
         let missing = EntryID.generate()
         // A fresh registry: every data key is a miss, opened after the fetch.
         let cold = EncryptedLedger(
-            store: fixture.store, registry: EncryptorRegistry(store: fixture.store, keyStore: fixture.keyStore))
+            store: fixture.store, registry: EncryptorRegistry(store: fixture.store, sealer: fixture.sealer))
         for ledger in [cold, cold, fixture.ledger] {
             let results = try await ledger.read(ids + [missing, ids[0]])
             let payloads = results.map { try? $0.get().payload }

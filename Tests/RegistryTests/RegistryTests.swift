@@ -52,27 +52,39 @@ struct RegistryFixture {
     let directory = TemporaryDirectory()
     let url: DatabaseURL
     let store: LedgerStore
-    let keyStore: KeyStore
+    /// The real sealing code with a sealing key of its own: the root of trust above it (the
+    /// provider that wraps that key) is Admin's and tested there.
+    let sealer = IdentitySealer()
     let alice = try! ActorID("alice")
 
     init(_ backend: TestBackend) async throws {
         url = try DatabaseURL(try backend.freshDatabaseURL(in: directory))
         store = try await LedgerStore.open(url)
-        keyStore = KeyStore(directory: directory.file("keys"))
+        try await installSealingKey(store, into: sealer)
         try await store.insertActor(
             Actor(id: alice, keyPolicy: .auto, permissions: .none, createdAt: .now(), shreddedAt: nil))
         try await rotate(.actor(alice), to: "v1")
     }
 
     func registry(policy: DataKeyPolicy = .default, counting: CountingStore? = nil) -> EncryptorRegistry {
-        EncryptorRegistry(store: counting ?? CountingStore(store), keyStore: keyStore, policy: policy)
+        EncryptorRegistry(store: counting ?? CountingStore(store), sealer: sealer, policy: policy)
     }
 
     @discardableResult
     func rotate(_ owner: Owner, to name: String) async throws -> KeyVersion {
-        let key = try keyStore.generate(name: try KeyName(name), owner: owner)
+        let key = NewKeyVersion(owner: owner, name: try KeyName(name), identity: .generate(), sealer: sealer)
         return try await store.rotate(to: key).added
     }
+}
+
+/// Records a workspace's root rows (the provider's wrapped form is a placeholder: nothing here
+/// unwraps it) and installs a fresh sealing key in `sealer`.
+func installSealingKey(_ store: LedgerStore, into sealer: IdentitySealer) async throws {
+    let root = try await store.createRoot(
+        workspaceID: "ws_registry_tests", uri: "local:/nonexistent", provider: "local", kekID: "tests",
+        kekVersion: "1", wrapped: [0], by: nil)
+    let id = try #require(root.activeWrap?.sealingKeyID)
+    sealer.install([id: .random(count: 32)], active: id, workspaceID: root.workspaceID)
 }
 
 @Suite("encryptor registry", .serialized)
@@ -248,40 +260,50 @@ struct RegistryTests {
     }
 
     @Test(
-        "a cold miss reads only the identity it needs; a swapped or missing file unwraps nothing and says so",
+        "a cold miss unseals only the identity it needs; a sealed identity moved to another row or a closed sealer unwraps nothing and says so",
         arguments: TestBackend.allCases)
     func coldMissIdentities(_ backend: TestBackend) async throws {
         let fixture = try await RegistryFixture(backend)
         let registry = fixture.registry()
         let owner = Owner.actor(fixture.alice)
-        let v1 = try await fixture.store.keyringOf(owner).active!
         let record = try await registry.seal(Array("under v1".utf8), owner: owner, entryID: "e1").record
         try await fixture.rotate(owner, to: "v2")
         registry.evict(owner)
-        // Wrapped to v1 and v2 during the overlap: with v1's file gone, v2 opens it.
+        // Wrapped to v1 and v2 during the overlap.
         let sealedBoth = try await registry.seal(Array("under both".utf8), owner: owner, entryID: "e2").record
-        let v1Path = fixture.keyStore.identityPath(for: owner, name: v1.name)
-        let v1File = try #require(FileManager.default.contents(atPath: v1Path))
-        try FileManager.default.removeItem(atPath: v1Path)
-        registry.evict(owner)
+        func setSealed(version: Int, to sql: String) async throws {
+            _ = try await fixture.store.pool.write { connection throws(LedgerError) in
+                try connection.execute(
+                    "UPDATE actor_keys SET sealed_identity = \(sql) WHERE actor_id = 'alice' AND version = $1",
+                    .int(version))
+            }
+            registry.evict(owner)
+        }
+        let original = try #require(try await fixture.store.keyringOf(owner).versions.first { $0.version == 1 }?.sealed)
+        // v2's sealed identity copied into v1's row: bound to v2, it does not open as v1.
+        try await setSealed(
+            version: 1, to: "(SELECT sealed_identity FROM actor_keys WHERE actor_id = 'alice' AND version = 2)")
         #expect(try await registry.open(sealedBoth, owner: owner, entryID: "e2") == Array("under both".utf8))
-        // Wrapped to v1 alone: no file, no key, a clear error.
-        let missing = await #expect(throws: RegistryError.self) {
+        let moved = await #expect(throws: RegistryError.self) {
             try await registry.open(record, owner: owner, entryID: "e1")
         }
-        #expect(missing?.code == .identityUnavailable)
-        // v1's file replaced by another key: the keyring's recipient does not match, nothing unwraps.
-        let other = IdentityFile.format(X25519Identity.generate())
-        try other.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: v1Path)) }
-        registry.evict(owner)
-        let swapped = await #expect(throws: RegistryError.self) {
-            try await registry.open(record, owner: owner, entryID: "e1")
+        #expect(moved?.code == .identityUnavailable)
+        #expect(moved?.message.contains("does not open") == true)
+        // Its own sealed identity back: it opens again.
+        _ = try await fixture.store.pool.write { connection throws(LedgerError) in
+            try connection.execute(
+                "UPDATE actor_keys SET sealed_identity = $1 WHERE actor_id = 'alice' AND version = 1",
+                .blob(original.box))
         }
-        #expect(swapped?.code == .identityUnavailable)
-        // The right file back: it opens again.
-        try v1File.write(to: URL(fileURLWithPath: v1Path))
         registry.evict(owner)
         #expect(try await registry.open(record, owner: owner, entryID: "e1") == Array("under v1".utf8))
+        // A closed sealer (the root key unreachable past its lifetime): a clear error, nothing opens.
+        fixture.sealer.close(reason: "failing closed: tests")
+        registry.evictAll()
+        let closed = await #expect(throws: RegistryError.self) {
+            try await registry.open(record, owner: owner, entryID: "e1")
+        }
+        #expect(closed?.code == .rootKeyUnavailable)
     }
 
     @Test("concurrent misses load once: one data key minted, one load per data key", arguments: TestBackend.allCases)
@@ -335,7 +357,7 @@ struct RegistryTests {
     func crossProcess(_ backend: TestBackend) async throws {
         let fixture = try await RegistryFixture(backend)
         let otherStore = try await LedgerStore.open(fixture.url)
-        let other = EncryptorRegistry(store: otherStore, keyStore: fixture.keyStore)
+        let other = EncryptorRegistry(store: otherStore, sealer: fixture.sealer)
         let watcher = Task { await other.watch(every: .milliseconds(100), wakeUps: otherStore.keyChangeSignals) }
         defer { watcher.cancel() }
         let owner = Owner.actor(fixture.alice)

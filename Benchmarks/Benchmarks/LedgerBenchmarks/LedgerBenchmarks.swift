@@ -107,8 +107,7 @@ func ratioBenchmarks(_ backend: Backend) {
             miss.dataKeyID = dataKeyID
             miss.wrapped = try await made.workspace.store.dataKey(id: dataKeyID)!.wrapped!
             let version = try await made.workspace.store.keyringOf(.actor(try ActorID("alice"))).active!
-            miss.identity = try made.workspace.keyStore.loadIdentity(
-                owner: .actor(try ActorID("alice")), name: version.name)
+            miss.identity = try made.workspace.registry.sealer.unseal(version)
         },
         teardown: {
             miss.fixture?.close()

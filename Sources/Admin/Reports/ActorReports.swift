@@ -11,6 +11,7 @@ public struct KeyVersionReport: JSONReport {
     public let recipient: String
     public let state: String
     public let createdAt: String
+    public let sealed: Bool
 
     public init(_ version: KeyVersion) {
         actor = version.owner.actor?.rawValue
@@ -20,6 +21,7 @@ public struct KeyVersionReport: JSONReport {
         recipient = version.recipient.encoded
         state = version.state.rawValue
         createdAt = version.createdAt.rfc3339
+        sealed = version.sealed != nil
     }
 
     public static let schema = ReportSchema<Self>(
@@ -27,12 +29,16 @@ public struct KeyVersionReport: JSONReport {
         [
             .init("actor", \.actor, "The actor; null for the shared key.", as: .nullable(.slug)),
             .init("version", \.version, "The version number, from 1.", as: .integer(minimum: 1, maximum: nil)),
-            .init("name", \.name, "The key file's name.", as: .slug),
+            .init("name", \.name, "The version's name.", as: .slug),
             .init(
                 "fingerprint", \.fingerprint, "First 16 hex characters of SHA-256 of the recipient.", as: .fingerprint),
             .init("recipient", \.recipient, "The age recipient (age1…)."),
             .init("state", \.state, "Where the version is in its life.", as: .oneOf(KeyState.self)),
             .init("created_at", \.createdAt, "When it was made.", as: .dateTime),
+            .init(
+                "sealed", \.sealed,
+                "Whether its identity is in the database, sealed under the workspace sealing key (false once destroyed)."
+            ),
         ])
 }
 

@@ -2,25 +2,17 @@ import ActorKeys
 import Ledger
 import Registry
 
-/// A new key and where its files are: an actor's first key, or a key file written on its own.
+/// A key written as files on its own (`admin generate-encryption-key`): where they are.
 public struct KeyFilesReport: JSONReport {
     public let actor: String?
-    public let version: Int?
     public let name: String
     public let fingerprint: String
     public let recipient: String
     public let identityPath: String
     public let recipientPath: String
 
-    /// A key version recorded in the workspace.
-    public init(version: KeyVersion, files: GeneratedKey) {
-        self.init(files, version: version.version)
-    }
-
-    /// A key file and, when it is one, the key version it is.
-    public init(_ files: GeneratedKey, version: Int? = nil) {
+    public init(_ files: GeneratedKey) {
         actor = files.owner.actor?.rawValue
-        self.version = version
         name = files.name.rawValue
         fingerprint = files.fingerprint.hex
         recipient = files.recipient.encoded
@@ -29,12 +21,9 @@ public struct KeyFilesReport: JSONReport {
     }
 
     public static let schema = ReportSchema<Self>(
-        "KeyFiles", "A new key and where its files are.",
+        "KeyFiles", "A key written as files, and where they are.",
         [
             .init("actor", \.actor, "The actor; null for the shared key.", as: .nullable(.slug)),
-            .init(
-                "version", \.version, "The key version it is; null for a key file not recorded in a workspace.",
-                as: .nullable(.integer(minimum: 1, maximum: nil))),
             .init("name", \.name, "The key's name.", as: .slug),
             .init(
                 "fingerprint", \.fingerprint, "First 16 hex characters of SHA-256 of the recipient.", as: .fingerprint),
@@ -44,7 +33,7 @@ public struct KeyFilesReport: JSONReport {
         ])
 }
 
-/// A rotation: what changed, where the files are, and what to do next.
+/// A rotation: what changed and what to do next. The new identity is sealed in the database.
 public struct RotationReport: JSONReport {
     public let actor: String?
     public let fingerprint: String
@@ -52,8 +41,7 @@ public struct RotationReport: JSONReport {
     public let recipient: String
     public let version: Int
     public let name: String
-    public let identityPath: String
-    public let recipientPath: String
+    public let sealingKey: Int64?
     public let nextStep: String
 
     public init(_ rotation: Rotation) {
@@ -63,8 +51,7 @@ public struct RotationReport: JSONReport {
         recipient = rotation.version.recipient.encoded
         version = rotation.version.version
         name = rotation.version.name.rawValue
-        identityPath = rotation.files.identityPath
-        recipientPath = rotation.files.recipientPath
+        sealingKey = rotation.version.sealed?.sealingKeyID
         nextStep = rotation.nextStep
     }
 
@@ -79,8 +66,10 @@ public struct RotationReport: JSONReport {
             .init("recipient", \.recipient, "The new recipient (age1…)."),
             .init("version", \.version, "The new version number.", as: .integer(minimum: 1, maximum: nil)),
             .init("name", \.name, "The new key's name.", as: .slug),
-            .init("identity_path", \.identityPath, "The new identity file (mode 0600)."),
-            .init("recipient_path", \.recipientPath, "The new recipient file."),
+            .init(
+                "sealing_key", \.sealingKey,
+                "The workspace sealing key its identity is sealed under, in the database (no file is written).",
+                as: .nullable(.integer(minimum: 1, maximum: nil))),
             .init("next_step", \.nextStep, "What to do next, if anything."),
         ])
 }
@@ -92,7 +81,6 @@ public struct ShredReport: JSONReport {
     public let dataKeysErased: Int
     public let rowsUnreadable: Int
     public let rowsUnderSharedKey: Int
-    public let keysDirectory: String
 
     public init(_ shredding: Shredding) {
         actor = shredding.actor.rawValue
@@ -100,7 +88,6 @@ public struct ShredReport: JSONReport {
         dataKeysErased = shredding.outcome.dataKeysErased
         rowsUnreadable = shredding.outcome.rowsUnreadable
         rowsUnderSharedKey = shredding.outcome.rowsUnderSharedKey
-        keysDirectory = shredding.keysDirectory
     }
 
     public static let schema = ReportSchema<Self>(
@@ -113,6 +100,5 @@ public struct ShredReport: JSONReport {
             .init(
                 "rows_under_shared_key", \.rowsUnderSharedKey,
                 "Rows the actor wrote under the shared key: they stay readable.", as: .count),
-            .init("keys_directory", \.keysDirectory, "The folder its key files were erased from."),
         ])
 }

@@ -9,7 +9,9 @@ public struct InitializationReport: JSONReport {
     public let database: String
     public let sharedFingerprint: String
     public let sharedRecipient: String
-    public let sharedIdentityPath: String
+    public let rootKey: String
+    public let kekID: String
+    public let kekVersion: String
     public let admin: String
     public let tokenID: String
     public let token: String
@@ -19,7 +21,9 @@ public struct InitializationReport: JSONReport {
         database = result.database
         sharedFingerprint = result.sharedKey.fingerprint.hex
         sharedRecipient = result.sharedKey.recipient.encoded
-        sharedIdentityPath = result.sharedKeyFiles.identityPath
+        rootKey = result.rootKey
+        kekID = result.kekID
+        kekVersion = result.kekVersion
         admin = result.admin.rawValue
         tokenID = result.token.id
         token = result.token.token
@@ -32,7 +36,9 @@ public struct InitializationReport: JSONReport {
             .init("database", \.database, "The database URL, without a password."),
             .init("shared_fingerprint", \.sharedFingerprint, "The shared key's fingerprint.", as: .fingerprint),
             .init("shared_recipient", \.sharedRecipient, "The shared key's recipient (age1…)."),
-            .init("shared_identity_path", \.sharedIdentityPath, "The shared identity file (mode 0600)."),
+            .init("root_key", \.rootKey, "The root key's URI (it never holds a credential)."),
+            .init("kek_id", \.kekID, "The provider's id for the root key."),
+            .init("kek_version", \.kekVersion, "The root key version that wrapped the sealing key."),
             .init("admin", \.admin, "The bootstrap admin's actor id.", as: .slug),
             .init("token_id", \.tokenID, "The admin token's id."),
             .init("token", \.token, "The admin's API token: shown this once, stored only hashed."),

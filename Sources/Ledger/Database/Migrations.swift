@@ -12,7 +12,7 @@ struct Migration: Sendable {
 /// with its `schema_migrations` row, under a lock, so concurrent starts apply each exactly once
 /// and re-running is a no-op.
 enum Migrations {
-    static let all: [Migration] = [initialSchema]
+    static let all: [Migration] = [initialSchema, rootOfTrust]
 
     /// Brings the database to the latest version; returns the versions applied now.
     @discardableResult
@@ -144,6 +144,60 @@ enum Migrations {
             revoked_at BIGINT NULL,
             last_used_at BIGINT NULL
         );
+        """
+    }
+}
+
+extension Migrations {
+    /// Version 2: the root of trust. The workspace's id (bound into every wrapped sealing key
+    /// and sealed identity), the root keys it has used (a URI, never a credential), its sealing
+    /// keys and their wrapped forms under each root key, and the sealed identity of every live
+    /// key version. A workspace made before this keeps its identity files until it is opened
+    /// once with this version, which seals them and erases the files (docs/root-of-trust.md).
+    static let rootOfTrust = Migration(
+        version: 2, name: "root of trust",
+        sqlite: rootSchema(autoIncrement: "INTEGER PRIMARY KEY AUTOINCREMENT", bytes: "BLOB"),
+        postgres: rootSchema(autoIncrement: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", bytes: "BYTEA"))
+
+    private static func rootSchema(autoIncrement: String, bytes: String) -> String {
+        """
+        CREATE TABLE workspace (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            workspace_id TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+
+        CREATE TABLE root_keys (
+            id \(autoIncrement),
+            uri TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            kek_id TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('active', 'pending', 'retired')),
+            configured_at BIGINT NOT NULL,
+            configured_by TEXT NULL,
+            rotated_at BIGINT NULL
+        );
+        CREATE UNIQUE INDEX root_keys_one_active ON root_keys (state) WHERE state = 'active';
+
+        CREATE TABLE sealing_keys (
+            id \(autoIncrement),
+            state TEXT NOT NULL CHECK (state IN ('active', 'retiring', 'retired')),
+            created_at BIGINT NOT NULL
+        );
+        CREATE UNIQUE INDEX sealing_keys_one_active ON sealing_keys (state) WHERE state = 'active';
+
+        CREATE TABLE sealing_key_wraps (
+            sealing_key_id BIGINT NOT NULL REFERENCES sealing_keys (id),
+            root_key_id BIGINT NOT NULL REFERENCES root_keys (id),
+            kek_version TEXT NOT NULL,
+            wrapped \(bytes) NOT NULL,
+            wrapped_at BIGINT NOT NULL,
+            PRIMARY KEY (sealing_key_id, root_key_id)
+        );
+
+        ALTER TABLE actor_keys ADD COLUMN sealing_key_id BIGINT NULL REFERENCES sealing_keys (id);
+        ALTER TABLE actor_keys ADD COLUMN sealed_identity \(bytes) NULL;
+        CREATE INDEX actor_keys_sealing_key ON actor_keys (sealing_key_id);
         """
     }
 }

@@ -36,7 +36,7 @@ extension LedgerStore {
     }
 
     /// Enrols an actor and, when given, its first key, in one transaction.
-    public func enroll(_ actor: Actor, key: GeneratedKey?) async throws(LedgerError) -> KeyVersion? {
+    public func enroll(_ actor: Actor, key: NewKeyVersion?) async throws(LedgerError) -> KeyVersion? {
         try await pool.transaction { connection throws(LedgerError) in
             try Self.insertActor(actor, on: connection)
             return try key.map { key throws(LedgerError) in try Self.addActiveVersion(key, on: connection).added }

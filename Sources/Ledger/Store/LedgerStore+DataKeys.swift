@@ -196,7 +196,7 @@ extension LedgerStore: KeyMaterialStore {
 
     static let dataKeyWithKeyring = """
         SELECT d.id, d.actor_id, d.wrapped, d.fingerprints, d.state, d.created_at,
-               k.actor_id, k.version, k.name, k.recipient, k.state, k.created_at
+               k.actor_id, k.version, k.name, k.recipient, k.state, k.created_at, k.sealing_key_id, k.sealed_identity
         FROM data_keys d LEFT JOIN actor_keys k ON COALESCE(k.actor_id, '') = COALESCE(d.actor_id, '')
         WHERE d.id = $1 ORDER BY k.version DESC
         """

@@ -31,7 +31,7 @@ public struct DataKeySummary: Sendable, Hashable {
 extension LedgerStore {
     /// A rotation: adds the new active version and closes the owner's sealing data keys, in one
     /// transaction.
-    public func rotate(to key: GeneratedKey) async throws(LedgerError) -> (added: KeyVersion, previous: KeyVersion?) {
+    public func rotate(to key: NewKeyVersion) async throws(LedgerError) -> (added: KeyVersion, previous: KeyVersion?) {
         try await pool.transaction { connection throws(LedgerError) in
             let result = try Self.addActiveVersion(key, on: connection)
             _ = try Self.setDataKeyState(owner: key.owner, from: [.sealing], to: .closed, on: connection)

@@ -1,0 +1,15 @@
+/// RootKeyProviders opens the provider a location names, with its credentials. Opening checks
+/// that the credentials are present (`.authFailed` naming the variable or file that is
+/// missing) and makes no call: the first call is the caller's.
+public enum RootKeyProviders {
+    public static func open(
+        _ location: RootKeyLocation, credentials: ProviderCredentials, http: ProviderHTTP = ProviderHTTP()
+    ) throws(RootKeyError) -> any RootKeyProvider {
+        switch location {
+        case .local(let path):
+            return LocalRootKey(path: path)
+        default:
+            throw RootKeyError(.invalidURI, "the \(location.provider) provider is not in this build")
+        }
+    }
+}
