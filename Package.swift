@@ -73,7 +73,9 @@ let package = Package(
                 "RootKeyError.swift", "RootKeyProvider.swift", "RootKeyLocation.swift", "VaultTransitLocation.swift",
                 "AWSKMSLocation.swift", "AzureKeyVaultLocation.swift", "PKCS11Location.swift",
                 "ProviderCredentials.swift", "ProviderHTTP.swift", "LocalRootKey.swift", "ConnectionTest.swift",
-                "RootKeyProviders.swift",
+                "RootKeyProviders.swift", "BlockingCall.swift", "PKCS11Provider.swift", "PKCS11Module.swift",
+                "PKCS11Session.swift", "PKCS11Session+Crypto.swift", "PKCS11RootKey.swift", "PKCS11Mechanism.swift",
+                "PKCS11Template.swift", "PKCS11ReturnCode.swift",
             ]),
         .target(name: "Admin", dependencies: ["ActorKeys", "Envelope", "Registry", "Ledger", "RootKeys"]),
         .target(
@@ -91,7 +93,7 @@ let package = Package(
         .target(
             name: "CLI",
             dependencies: [
-                "ActorKeys", "Envelope", "Registry", "Ledger", "Admin",
+                "ActorKeys", "Envelope", "Registry", "Ledger", "Admin", "RootKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,6 +108,11 @@ let package = Package(
         // Temporary directories and child processes for the test targets; not a product.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ActorKeysTests", dependencies: ["ActorKeys", "TestSupport"]),
+        // Each provider against the real thing on loopback (OpenBao, SoftHSM2, moto) or, for
+        // Azure Key Vault, against the test double in Tests/Servers.
+        .testTarget(
+            name: "RootKeysTests", dependencies: ["RootKeys", "ActorKeys", "Envelope", "TestSupport"],
+            sources: ["PKCS11ProviderTests.swift", "SoftHSM.swift"]),
         // CSodium: the record cipher is checked against libsodium's own XChaCha20-Poly1305.
         .testTarget(name: "EnvelopeTests", dependencies: ["Envelope", "ActorKeys", "TestSupport", "CSodium"]),
         // The registry is tested on the real stores (SQLite, PostgreSQL), not on a fake.

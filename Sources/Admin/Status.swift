@@ -18,6 +18,9 @@ public struct OwnerStatus: Sendable {
     public let rowsOnOlderVersionsOnly: Int
     /// Rows whose data key was erased (shredded owners): they read back as "shredded".
     public let rowsUnreadable: Int
+    /// Whether the active version's identity unseals here (nil: no active version). False means
+    /// new rows cannot be sealed for this owner and its data keys cannot be opened with it.
+    public let activeIdentityAvailable: Bool?
 }
 
 /// WorkspaceStatus is `actorkeys status`.
@@ -26,6 +29,8 @@ public struct WorkspaceStatus: Sendable {
     public let plaintextRows: Int
     /// Shared-key rows whose writer now has a key of its own: `ledger migrate` moves them.
     public let sharedRowsAwaitingMigration: Int
+    /// The root key as this process holds it.
+    public let root: RootSnapshot
 }
 
 extension KeyAdministration {
@@ -60,17 +65,18 @@ extension KeyAdministration {
                     }
                 }
                 let keysOfOwner = dataKeys.filter { $0.owner == owner }
+                let available = keyring.active.map { (try? workspace.registry.sealer.unseal($0)) != nil }
                 statuses.append(
                     OwnerStatus(
                         owner: owner, shredded: owner.actor.flatMap { actors[$0]?.isShredded } ?? false,
                         versions: keyring.versions,
                         dataKeys: Dictionary(grouping: keysOfOwner, by: \.state).mapValues(\.count),
                         rows: rows, rowsUnderActiveVersion: onActive, rowsOnOlderVersionsOnly: olderOnly,
-                        rowsUnreadable: unreadable))
+                        rowsUnreadable: unreadable, activeIdentityAvailable: available))
             }
             return WorkspaceStatus(
                 owners: statuses, plaintextRows: counts.filter { $0.protection == .plaintext }.map(\.rows).reduce(0, +),
-                sharedRowsAwaitingMigration: try await store.sharedRowsAwaitingMigration())
+                sharedRowsAwaitingMigration: try await store.sharedRowsAwaitingMigration(), root: root.snapshot())
         }
     }
 }

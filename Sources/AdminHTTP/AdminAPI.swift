@@ -23,8 +23,9 @@ enum AdminAPI {
 
     static let endpoints: [Endpoint] = [
         Endpoint(
-            .get, "/healthz", "Liveness and database reachability.", access: .open,
-            replies: [.json(200, HealthReport.self, "The server and its database answer.")], errors: [503]
+            .get, "/healthz", "Liveness, database reachability and the root key's state.", access: .open,
+            replies: [.json(200, HealthReport.self, "The server, its database and its sealing keys serve.")],
+            errors: [503]
         ) { c, _, _ in
             try await c.system.health()
         },

@@ -7,10 +7,15 @@ struct SystemController: Sendable {
     let workspace: Workspace
     let metrics: HTTPMetrics
 
-    /// 200 when the database answers, 503 otherwise.
+    /// 200 when the database answers and the root key's sealing keys are held (fresh or
+    /// stale), 503 otherwise.
     func health() async throws -> Response {
         try await workspace.checkHealth()
-        return JSONResponse.make(.ok, HealthReport.ok)
+        let root = RootReport(workspace.root.snapshot())
+        guard root.state != "closed" else {
+            throw AdminError(.unavailable, "the root key is unavailable: \(root.lastError ?? "no sealing key is held")")
+        }
+        return JSONResponse.make(.ok, HealthReport(root: root))
     }
 
     func metricsText() -> Response {

@@ -1,5 +1,8 @@
+import ActorKeys
 import Admin
 import ArgumentParser
+import FoundationEssentials
+import RootKeys
 
 extension ActorKeysCommand.Root {
     struct Test: AsyncParsableCommand {
@@ -18,10 +21,22 @@ extension ActorKeysCommand.Root {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let administration = try await workspace.administration()
             let report: ConnectionTestReport
-            do { report = ConnectionTestReport(try await administration.testRootKey(uri)) } catch {
-                throw CLIError(error)
+            if FilePath.exists(workspace.homeOptions.homeDirectory) || workspace.database != nil
+                || ProcessInfo.processInfo.environment["ACTORKEYS_DATABASE_URL"] != nil
+            {
+                let administration = try await workspace.administration()
+                do { report = ConnectionTestReport(try await administration.testRootKey(uri)) } catch {
+                    throw CLIError(error)
+                }
+            } else {
+                // Before init: nothing to audit into; the credentials come from the environment.
+                report = ConnectionTestReport(
+                    await ConnectionTest.run(
+                        uri: uri,
+                        credentials: ProviderCredentials(
+                            environment: ProcessInfo.processInfo.environment, secretsDirectory: nil),
+                        workspace: "unsaved"))
             }
             if output.json {
                 try output.printJSON(report)

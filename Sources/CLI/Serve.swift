@@ -34,6 +34,12 @@ extension ActorKeysCommand {
         func run() async throws {
             guard let server = Server.run else { try Server.executeServerProgram() }
             let opened = try await workspace.open()
+            // A server that cannot unseal anything does not start: one line that says why.
+            let root = opened.root.snapshot()
+            guard root.open else {
+                throw CLIError(
+                    .failed, "cannot serve: \(root.lastError ?? "the root key's sealing keys are not available")")
+            }
             try await server(Server.Settings(workspace: opened, host: host, port: port))
         }
     }

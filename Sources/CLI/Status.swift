@@ -18,7 +18,8 @@ extension ActorKeysCommand {
             do { status = try await administration.status() } catch { throw CLIError(error) }
             if output.json { return try output.printJSON(StatusReport(status)) }
             for owner in status.owners {
-                print("\(owner.owner.label)\(owner.shredded ? " (shredded)" : "")")
+                let unavailable = owner.activeIdentityAvailable == false ? " (active identity unavailable)" : ""
+                print("\(owner.owner.label)\(owner.shredded ? " (shredded)" : "")\(unavailable)")
                 for version in owner.versions {
                     print(
                         "  key v\(version.version)  \(version.fingerprint)  \(version.state.rawValue)  \(version.name)")
@@ -33,6 +34,10 @@ extension ActorKeysCommand {
             }
             print("plaintext rows: \(status.plaintextRows)")
             print("shared-key rows awaiting migration: \(status.sharedRowsAwaitingMigration)")
+            let root = RootReport(status.root)
+            print(
+                "root key: \(root.uri ?? "none") (version \(root.currentKekVersion ?? "-")), \(root.state)\(root.staleSince.map { ", stale since \($0)" } ?? "")"
+            )
         }
     }
 }

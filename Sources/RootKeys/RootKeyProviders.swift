@@ -8,6 +8,8 @@ public enum RootKeyProviders {
         switch location {
         case .local(let path):
             return LocalRootKey(path: path)
+        case .pkcs11(let pkcs11):
+            return try PKCS11Provider(pkcs11, credentials: credentials)
         default:
             throw RootKeyError(.invalidURI, "the \(location.provider) provider is not in this build")
         }

@@ -7,11 +7,13 @@ public struct StatusReport: JSONReport {
     public let owners: [OwnerStatusReport]
     public let plaintextRows: Int
     public let sharedRowsAwaitingMigration: Int
+    public let root: RootReport
 
     public init(_ status: WorkspaceStatus) {
         owners = status.owners.map(OwnerStatusReport.init)
         plaintextRows = status.plaintextRows
         sharedRowsAwaitingMigration = status.sharedRowsAwaitingMigration
+        root = RootReport(status.root)
     }
 
     public static let schema = ReportSchema<Self>(
@@ -22,6 +24,7 @@ public struct StatusReport: JSONReport {
             .init(
                 "shared_rows_awaiting_migration", \.sharedRowsAwaitingMigration,
                 "Shared-key rows whose writer now has its own key: ledger migrate moves them.", as: .count),
+            .init("root", \.root, "The root key and this process's cached sealing keys."),
         ])
 }
 
@@ -35,6 +38,7 @@ public struct OwnerStatusReport: JSONReport {
     public let rowsUnderActiveVersion: Int
     public let rowsOnOlderVersionsOnly: Int
     public let rowsUnreadable: Int
+    public let activeIdentityAvailable: Bool?
 
     public init(_ owner: OwnerStatus) {
         actor = owner.owner.actor?.rawValue
@@ -45,6 +49,7 @@ public struct OwnerStatusReport: JSONReport {
         rowsUnderActiveVersion = owner.rowsUnderActiveVersion
         rowsOnOlderVersionsOnly = owner.rowsOnOlderVersionsOnly
         rowsUnreadable = owner.rowsUnreadable
+        activeIdentityAvailable = owner.activeIdentityAvailable
     }
 
     public static let schema = ReportSchema<Self>(
@@ -66,6 +71,10 @@ public struct OwnerStatusReport: JSONReport {
             .init(
                 "rows_unreadable", \.rowsUnreadable, "Rows under erased data keys: they read back as shredded.",
                 as: .count),
+            .init(
+                "active_identity_available", \.activeIdentityAvailable,
+                "Whether the active version's identity unseals in this process; null without an active version.",
+                as: .nullable(.boolean)),
         ])
 }
 

@@ -1,15 +1,29 @@
-/// `/healthz`: the server and its database answer.
+/// `/healthz`: the server, its database and its root key, while it can seal and open (the
+/// root key fresh, or stale: serving from cached sealing keys). Failing closed is a 503 error.
 public struct HealthReport: JSONReport {
     public let status: String
     public let database: String
+    public let root: String
+    public let staleSince: String?
 
-    public static let ok = HealthReport(status: "ok", database: "ok")
+    public init(root report: RootReport) {
+        status = "ok"
+        database = "ok"
+        root = report.state
+        staleSince = report.staleSince
+    }
 
     public static let schema = ReportSchema<Self>(
-        "Health", "The server and its database answer.",
+        "Health", "The server, its database and its root key.",
         [
             .init("status", \.status, "ok.", as: .oneOf(["ok"])),
             .init("database", \.database, "ok.", as: .oneOf(["ok"])),
+            .init(
+                "root", \.root, "ok; stale (the provider fails, cached sealing keys still serve).",
+                as: .oneOf(["ok", "stale"])),
+            .init(
+                "stale_since", \.staleSince, "Since when the root key provider has failed; null while it answers.",
+                as: .nullable(.dateTime)),
         ])
 }
 

@@ -117,16 +117,19 @@ extension LedgerStore {
         of version: KeyVersion, expected: SealedIdentity?, with sealed: SealedIdentity
     ) async throws(LedgerError) -> Bool {
         try await pool.transaction { connection throws(LedgerError) in
-            let matches =
-                expected.map { _ in "sealing_key_id = $4 AND sealed_identity = $5" }
-                ?? "sealed_identity IS NULL AND $4 IS NULL AND $5 IS NULL"
+            var parameters: [SQLValue] = [
+                .integer(sealed.sealingKeyID), .blob(sealed.box), .text(version.owner.key), .int(version.version),
+            ]
+            var matches = "sealed_identity IS NULL"
+            if let expected {
+                matches = "sealing_key_id = $5 AND sealed_identity = $6"
+                parameters += [.integer(expected.sealingKeyID), .blob(expected.box)]
+            }
             let changed = try connection.execute(
                 """
                 UPDATE actor_keys SET sealing_key_id = $1, sealed_identity = $2
-                WHERE COALESCE(actor_id, '') = $3 AND version = $6 AND state <> 'destroyed' AND \(matches)
-                """, .integer(sealed.sealingKeyID), .blob(sealed.box), .text(version.owner.key),
-                expected.map { .integer($0.sealingKeyID) } ?? .null, expected.map { .blob($0.box) } ?? .null,
-                .int(version.version))
+                WHERE COALESCE(actor_id, '') = $3 AND version = $4 AND state <> 'destroyed' AND \(matches)
+                """, parameters)
             return changed == 1
         }
     }
