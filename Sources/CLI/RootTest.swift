@@ -22,10 +22,7 @@ extension ActorKeysCommand.Root {
 
         func run() async throws {
             let report: ConnectionTestReport
-            if FilePath.exists(workspace.homeOptions.homeDirectory) || workspace.database != nil
-                || ProcessInfo.processInfo.environment["ACTORKEYS_DATABASE_URL"] != nil
-            {
-                let administration = try await workspace.administration()
+            if let administration = try await initializedWorkspace() {
                 do { report = ConnectionTestReport(try await administration.testRootKey(uri)) } catch {
                     throw CLIError(error)
                 }
@@ -45,6 +42,19 @@ extension ActorKeysCommand.Root {
             }
             if !report.ok {
                 throw CLIError(.failed, "\(report.errorCode ?? "failed"): \(report.errorDetail ?? "")")
+            }
+        }
+
+        /// The workspace, to audit the test in, when there is an initialized one; nil before
+        /// init (a home folder or database that does not exist yet is not created).
+        func initializedWorkspace() async throws -> KeyAdministration? {
+            let home = workspace.homeOptions.homeDirectory
+            let database = try workspace.databaseURL()
+            if database == nil, !FilePath.exists(FilePath.join(home, "actorkeys.db")) { return nil }
+            do {
+                return try await workspace.administration()
+            } catch let error as CLIError where error.exitCode == CLIError.ExitCode.notFound.rawValue {
+                return nil
             }
         }
     }
