@@ -70,6 +70,8 @@ def measure_pair(row, jmh, peers):
     elif "cli_peer" in row:
         cli = peers.get("cli", {}).get(row["cli_peer"])
         theirs_us = None if cli is None else cli["age_ms"] * 1e3
+    elif "baseline" not in row:  # measured only as a ratio in one process
+        return None
     else:
         baseline = jmh.get(key(row["baseline"]))
         theirs_us = None if baseline is None else baseline["time_us"] / per

@@ -115,8 +115,9 @@ public struct KeyStore: Sendable {
 
     /// Loads a version's identity whose recipient is known from the key store's records,
     /// without deriving it (see `X25519Identity.init(secretKey:knownRecipient:)`): the
-    /// registry's cold path, which only unwraps with it.
-    package func loadIdentity(
+    /// file-based registry's cold path, which only unwrapped with it (the benchmarks' A/B
+    /// baseline for sealed identities, and the one-time upgrade of such a workspace).
+    public func loadIdentity(
         owner: Owner, name: KeyName, knownRecipient: X25519Recipient?
     ) throws(ActorKeysError) -> X25519Identity {
         let path = identityPath(for: owner, name: name)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// HTTPReply is what a provider answered: the status and a bounded body.
 public struct HTTPReply: Sendable {
@@ -9,13 +10,22 @@ public struct HTTPReply: Sendable {
 }
 
 /// ProviderHTTP is the HTTP(S) transport of the KMS providers: the process's one kept client
-/// (async-http-client's shared client, which pools connections and is never shut down), a
-/// timeout on every call, and a 1 MiB bound on every answer. A request's headers and body may
+/// (it pools connections and lives as long as the process), a timeout on every call, and a
+/// 1 MiB bound on every answer. It runs on an event loop of its own, so the root of trust's
+/// calls never wait behind a busy HTTP server in the same process. A refused connection fails
+/// at once instead of being retried until the deadline: an unreachable provider is reported as
+/// such, and the process goes on with its cached keys. A request's headers and body may
 /// carry credentials; they reach the wire and nothing else: errors name the host and the
 /// failure, never a header, a body or a query.
 public struct ProviderHTTP: Sendable {
     public let timeout: Duration
     static let maxBody = 1 << 20
+
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1), configuration: configuration)
+    }()
 
     public init(timeout: Duration = .seconds(10)) {
         self.timeout = timeout
@@ -34,7 +44,7 @@ public struct ProviderHTTP: Sendable {
         }
         let host = Self.host(of: url)
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            let response = try await Self.client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
             var buffer = try await response.body.collect(upTo: Self.maxBody)
             let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
             return HTTPReply(status: Int(response.status.code), body: bytes)

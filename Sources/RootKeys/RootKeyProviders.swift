@@ -8,10 +8,14 @@ public enum RootKeyProviders {
         switch location {
         case .local(let path):
             return LocalRootKey(path: path)
+        case .vaultTransit(let vault):
+            return try VaultTransitProvider(vault, credentials: credentials, http: http)
+        case .awsKMS(let aws):
+            return try AWSKMSProvider(aws, credentials: credentials, http: http)
+        case .azureKeyVault(let azure):
+            return try AzureKeyVaultProvider(azure, credentials: credentials, http: http)
         case .pkcs11(let pkcs11):
-            return try PKCS11Provider(pkcs11, credentials: credentials)
-        default:
-            throw RootKeyError(.invalidURI, "the \(location.provider) provider is not in this build")
+            return try PKCS11Provider(pkcs11, credentials: credentials, timeout: http.timeout)
         }
     }
 }

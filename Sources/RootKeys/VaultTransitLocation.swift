@@ -20,7 +20,18 @@ public struct VaultTransitLocation: Sendable, Hashable {
 
     init(parsing text: String) throws(RootKeyError) {
         let parts = try URIParts(text, scheme: "vault-transit", allowedQuery: ["tls"], shape: Self.shape)
-        let (host, portText) = URIParts.split(parts.authority, at: ":")
+        // A bracketed IPv6 host holds colons of its own: the port follows "]:".
+        let (host, portText): (String, String?)
+        if parts.authority.hasPrefix("["), let close = parts.authority.firstIndex(of: "]") {
+            host = String(parts.authority[...close])
+            let rest = parts.authority[parts.authority.index(after: close)...]
+            guard rest.isEmpty || rest.hasPrefix(":") else {
+                throw RootKeyError(.invalidURI, "\(Self.shape): invalid host")
+            }
+            portText = rest.isEmpty ? nil : String(rest.dropFirst())
+        } else {
+            (host, portText) = URIParts.split(parts.authority, at: ":")
+        }
         guard HostName.isValid(host) else { throw RootKeyError(.invalidURI, "\(Self.shape): invalid host") }
         let port = portText.map { Int($0) } ?? 8200
         guard let port, (1...65535).contains(port) else {

@@ -14,12 +14,15 @@ struct Nodes {
     let databaseURL: String
     let rootKey: TestRootKey
     let rootURI: String
+    /// The provider's credentials, in every node's environment.
+    let credentials: [String: String]
 
     init(_ backend: TestBackend, _ rootKey: TestRootKey) throws {
         self.backend = backend
         self.rootKey = rootKey
         databaseURL = try backend.freshDatabaseURL(in: directory)
         rootURI = try rootKey.uri(home: directory.file("node-a"))
+        credentials = try rootKey.credentials()
     }
 
     func home(_ node: String) -> String { directory.file("node-\(node)") }
@@ -28,7 +31,7 @@ struct Nodes {
         var environment = ProcessInfo.processInfo.environment
         environment["ACTORKEYS_HOME"] = home(node)
         environment["ACTORKEYS_DATABASE_URL"] = databaseURL
-        return environment.merging(extra) { $1 }
+        return environment.merging(credentials) { $1 }.merging(extra) { $1 }
     }
 
     /// Runs `actorkeys` as `node`.

@@ -7,6 +7,10 @@ import Registry
 import TestSupport
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 @Suite("root of trust and many nodes", .serialized)
 struct RootOfTrustTests {
     static func json(_ result: CommandResult) throws -> [String: Any] {
@@ -99,6 +103,11 @@ struct RootOfTrustTests {
         for (path, data) in nodes.homeFiles() where !path.hasSuffix(".log") {
             #expect(data.range(of: Data("AGE-SECRET-KEY".utf8)) == nil, "\(path)")
         }
+        // The server made one provider call at start and one per sealing key to follow the reseal
+        // (two if it looked while both were in use), none per request.
+        let status = try await server.request("/v1/admin/encryption/status", token: token)
+        let calls = try #require((status.1["root"] as? [String: Any])?["provider_calls"] as? Int)
+        #expect((2...3).contains(calls), "\(calls) provider calls")
         let again = try nodes.run("f", "init", "--root-key", nodes.rootURI)
         #expect(again.status == 4)
         #expect(again.stderr.contains("already holds an initialized workspace"))
@@ -107,26 +116,124 @@ struct RootOfTrustTests {
     }
 
     @Test(
-        "root rotate, root set between providers, key export: every row stays readable and age(1) reads the export",
+        "the provider goes away: cached keys serve and show stale since, then fail closed, and recover by themselves",
+        arguments: TestBackend.allCases)
+    func providerOutage(_ backend: TestBackend) async throws {
+        let nodes = try Nodes(backend, .vaultTransit)
+        let vault = try #require(
+            ProcessInfo.processInfo.environment["ACTORKEYS_TEST_VAULT_PID"].flatMap { Int32($0) },
+            "ACTORKEYS_TEST_VAULT_PID is not set: run the tests through scripts/with-openbao")
+        let token = try nodes.initialize()
+        #expect(try nodes.run("a", "actor", "enroll", "alice").status == 0)
+        let short = ["ACTORKEYS_ROOT_CACHE_TTL": "4", "ACTORKEYS_PROVIDER_TIMEOUT": "1"]
+        let server = try await ServerNode(nodes, node: "b", extra: short)
+        defer { server.stop() }
+        func append(_ text: String) async throws -> (Int, [String: Any]) {
+            try await server.request(
+                "/v1/ledger/entries", method: "POST", token: token, body: #"{"actor_id":"alice","payload":"\#(text)"}"#)
+        }
+        let first = try await append("before")
+        #expect(first.0 == 201)
+        let id = try #require(first.1["id"] as? String)
+
+        kill(vault, SIGSTOP)  // the provider stops answering: connections hang, calls time out
+        defer { kill(vault, SIGCONT) }
+        var stale = false
+        for _ in 0..<40 where !stale {
+            try await Task.sleep(for: .milliseconds(100))
+            let health = try await server.request("/healthz")
+            stale = health.0 == 200 && health.1["root"] as? String == "stale" && health.1["stale_since"] is String
+        }
+        #expect(stale, "/healthz did not show stale since")
+        #expect(try await append("while stale").0 == 201, "cached keys keep serving within the lifetime")
+        // A process that starts now unseals nothing and says so in one line.
+        let started = try nodes.run("c", "ledger", "read", id, extra: short)
+        #expect(started.status == 1)
+        #expect(
+            started.stderr.contains("unavailable") && started.stderr.split(separator: "\n").count == 1,
+            "\(started.stderr)")
+        let serve = try nodes.run("d", "serve", "--port", "1", extra: short)
+        #expect(serve.status == 1 && serve.stderr.contains("cannot serve"), "\(serve.stderr)")
+
+        var closed = false
+        for _ in 0..<80 where !closed {
+            try await Task.sleep(for: .milliseconds(100))
+            closed = try await server.request("/healthz").0 == 503
+        }
+        #expect(closed, "the server did not fail closed after the cache lifetime")
+        #expect(try await append("after the lifetime").0 == 503)
+        #expect(try await server.request("/v1/ledger/entries/\(id)", token: token).0 == 503)
+
+        kill(vault, SIGCONT)
+        var back = false
+        for _ in 0..<80 where !back {
+            try await Task.sleep(for: .milliseconds(100))
+            let health = try await server.request("/healthz")
+            back = health.0 == 200 && health.1["root"] as? String == "ok"
+        }
+        #expect(back, "the server did not recover when the provider came back")
+        #expect(try await append("after").0 == 201)
+        #expect(try await server.request("/v1/ledger/entries/\(id)", token: token).0 == 200)
+        #expect(try nodes.run("c", "ledger", "read", id).stdoutText == "before")
+    }
+
+    /// Calls the OpenBao test server as its root (to make and rotate a key of the test's own).
+    static func vault(_ method: String, _ path: String) async throws -> Int {
+        let environment = ProcessInfo.processInfo.environment
+        let address = try #require(environment["ACTORKEYS_TEST_VAULT_ADDR"], "run through scripts/with-openbao")
+        var request = URLRequest(url: URL(string: address + path)!)
+        request.httpMethod = method
+        request.setValue(environment["ACTORKEYS_TEST_VAULT_TOKEN"], forHTTPHeaderField: "X-Vault-Token")
+        request.httpBody = Data("{}".utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as! HTTPURLResponse).statusCode
+    }
+
+    @Test(
+        "root rotate under a new Vault key version, root set through every provider and back, key export read by age(1)",
         arguments: TestBackend.allCases)
     func rootLifecycle(_ backend: TestBackend) async throws {
-        let nodes = try Nodes(backend, .pkcs11)
-        _ = try nodes.initialize()
-        #expect(try nodes.run("a", "actor", "enroll", "alice").status == 0)
-        let id = try nodes.run("a", "ledger", "append", "--actor", "alice", input: Array("kept".utf8)).stdoutText
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let rotated = try Self.json(try nodes.run("a", "root", "rotate", "--json"))
-        #expect(rotated["sealing_keys"] as? Int == 1)
+        // Every provider's credentials in every node's environment; the root starts in OpenBao,
+        // on a Transit key of this test's own so that rotating it disturbs no other test.
+        let key = "lifecycle-\(UInt32.random(in: 0...UInt32.max))"
+        #expect([200, 204].contains(try await Self.vault("POST", "/v1/transit/keys/\(key)")))
+        var credentials: [String: String] = [:]
+        for provider in TestRootKey.remote { credentials.merge(try provider.credentials()) { $1 } }
+        let nodes = try Nodes(backend, .vaultTransit)
+        let start = nodes.rootURI.replacingOccurrences(of: "/transit/actorkeys", with: "/transit/\(key)")
+        let initialized = try nodes.run("a", "init", "--root-key", start, "--json", extra: credentials)
+        #expect(initialized.status == 0, "\(initialized.stderr)")
+        #expect(try nodes.run("a", "actor", "enroll", "alice", extra: credentials).status == 0)
+        let id = try nodes.run(
+            "a", "ledger", "append", "--actor", "alice", input: Array("kept".utf8), extra: credentials
+        )
+        .stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        #expect(try await Self.vault("POST", "/v1/transit/keys/\(key)/rotate") == 200)
+        let rotated = try Self.json(try nodes.run("a", "root", "rotate", "--json", extra: credentials))
+        #expect(rotated["previous_kek_version"] as? String == "1" && rotated["kek_version"] as? String == "2")
+        #expect(try nodes.run("b", "ledger", "read", id, extra: credentials).stdoutText == "kept")
+
+        var previous = start
         let local = "local:" + nodes.home("a") + "/keys/other-root.key"
-        let moved = try nodes.run("a", "root", "set", local, "--json")
-        #expect(moved.status == 0, "\(moved.stderr)")
-        #expect(try Self.json(moved)["previous_uri"] as? String == nodes.rootURI)
-        #expect(try nodes.run("a", "ledger", "read", id).stdoutText == "kept")
-        let back = try nodes.run("a", "root", "set", nodes.rootURI)
-        #expect(back.status == 0, "\(back.stderr)")
-        #expect(try nodes.run("a", "ledger", "read", id).stdoutText == "kept")
-        #expect(try nodes.run("a", "root", "set", nodes.rootURI).status == 4)
-        #expect(try nodes.run("a", "root", "set", "vault-transit://host/transit").status == 2)
+        let chain =
+            try [TestRootKey.awsKMS, .azureKeyVault, .pkcs11].map { try $0.uri(home: nodes.home("a")) } + [
+                local, start,
+            ]
+        for uri in chain {
+            let moved = try nodes.run("a", "root", "set", uri, "--json", extra: credentials)
+            #expect(moved.status == 0, "\(uri): \(moved.stderr)")
+            let report = try Self.json(moved)
+            #expect(report["previous_uri"] as? String == previous)
+            let read = try nodes.run("a", "ledger", "read", id, extra: credentials)
+            #expect(read.stdoutText == "kept", "after moving to \(uri): \(read.stderr)")
+            previous = try #require(report["uri"] as? String)  // the canonical form of `uri`
+        }
+        #expect(try nodes.run("a", "root", "set", start, extra: credentials).status == 4)
+        #expect(try nodes.run("a", "root", "set", "vault-transit://host/transit", extra: credentials).status == 2)
+        // Without the provider's credentials, a clear error naming what is missing.
+        let bare = try nodes.run("c", "ledger", "read", id, extra: ["VAULT_TOKEN": ""])
+        #expect(bare.status == 1 && bare.stderr.contains("auth_failed"), "\(bare.stderr)")
 
         let exported = nodes.directory.file("alice.key")
         #expect(try nodes.run("a", "key", "export", "--actor", "alice", "-o", exported).status == 0)

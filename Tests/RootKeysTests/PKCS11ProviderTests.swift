@@ -48,7 +48,7 @@ import Testing
         let wrongPIN = "wrong-\(UInt32.random(in: 0...UInt32.max))"
         let file = try softHSM.secretFile(wrongPIN)
         defer { unlink(file) }
-        let provider = try softHSM.provider(object: "root", type: nil, pinFile: file)
+        let provider = try softHSM.provider(object: "root", type: nil, token: try softHSM.pinTestToken(), pinFile: file)
         let error = await #expect(throws: RootKeyError.self) { try await provider.describe() }
         #expect(error?.code == .authFailed)
         #expect(error?.message.contains("CKR_PIN_INCORRECT") == true)

@@ -35,6 +35,13 @@ struct SoftHSM {
         pin = try String(contentsOfFile: pinFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The token for wrong-PIN logins (see scripts/with-softhsm).
+    func pinTestToken() throws -> String {
+        guard let token = ProcessInfo.processInfo.environment["ACTORKEYS_TEST_PKCS11_PIN_TEST_TOKEN"], !token.isEmpty
+        else { throw MissingEnvironment(variable: "ACTORKEYS_TEST_PKCS11_PIN_TEST_TOKEN") }
+        return token
+    }
+
     /// A provider for `object` on the test token (or `token`), its PIN from `pinFile`.
     func provider(
         object: String, type: String?, token: String? = nil, pinFile: String? = nil

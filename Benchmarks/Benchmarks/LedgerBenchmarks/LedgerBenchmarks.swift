@@ -18,6 +18,7 @@ let benchmarks: @Sendable () -> Void = {
         readBenchmarks(backend)
         coldMissBenchmark(backend)
         ratioBenchmarks(backend)
+        sealedIdentityBenchmarks(backend)
     }
     rewrapBenchmarks()
 }
@@ -355,4 +356,53 @@ func rewrapBenchmarks() {
                 _ = try await administration.retire(owner, fingerprint: rotation.previous.fingerprint.hex)
             }, setup: setup, teardown: { fixture.value?.close() })
     }
+}
+
+/// The cold miss with a sealed identity (A) against the same miss as the registry made it when
+/// identities were files (B), alternately in one process: B is the store's trip for the data
+/// key and its keyring, the identity file read and parsed, and the unwrap, without the
+/// registry's bookkeeping, which only A pays. The root of trust's target: A/B within 1.2.
+func sealedIdentityBenchmarks(_ backend: Backend) {
+    let miss = LedgerState()
+    Ratio.benchmark(
+        "ratio registry cold miss \(backend) sealed vs file", operations: 20, rounds: 200, seconds: 4,
+        setup: {
+            let made = try await LedgerFixture.make(backend, label: "ratio-sealed")
+            miss.fixture = made
+            try await made.enroll(["alice"])
+            let owner = Owner.actor(try ActorID("alice"))
+            let id = try await made.ledger.append(
+                try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
+            miss.ids = [id]
+            miss.record = try await made.workspace.store.entry(id)!.1
+            miss.dataKeyID = try RecordEnvelope.dataKeyID(of: miss.record)
+            // The identity as a file, where the file-based registry read it from.
+            let version = try await made.workspace.store.keyringOf(owner).active!
+            let files = KeyStore(directory: made.workspace.home + "/legacy-keys")
+            try FilePath.makeDirectories(files.directory(for: owner))
+            let writer = try AtomicFileWriter(
+                destination: files.identityPath(for: owner, name: version.name), mode: 0o600)
+            try IdentityFile.format(try made.workspace.registry.sealer.unseal(version)).withUnsafeBytes {
+                bytes throws(ActorKeysError) in try writer.write(bytes)
+            }
+            try writer.commit(.refuse)
+            miss.dataKey = files.directory
+        },
+        teardown: {
+            miss.fixture?.close()
+        },
+        ours: {
+            let registry = miss.fixture!.workspace.registry
+            let owner = Owner.actor(try ActorID("alice"))
+            registry.evict(owner)
+            blackHole(try await registry.open(miss.record, owner: owner, entryID: miss.ids[0].rawValue))
+        },
+        baseline: {
+            let store = miss.fixture!.workspace.store
+            let (stored, keyring) = try await store.dataKeyAndKeyring(id: miss.dataKeyID!)!
+            let version = keyring.active!
+            let identity = try KeyStore(directory: miss.dataKey).loadIdentity(
+                owner: stored.owner, name: version.name, knownRecipient: version.recipient)
+            blackHole(try DataKey.unwrap(stored.wrapped!, expectedID: miss.dataKeyID!, with: [identity]))
+        })
 }

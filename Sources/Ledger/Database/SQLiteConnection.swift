@@ -26,7 +26,9 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         handle = opened
         sqlite3_busy_timeout(handle, 15_000)
         sqlite3_extended_result_codes(handle, 1)
-        try executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+        try executeScript(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
+        )
     }
 
     deinit {
