@@ -72,8 +72,7 @@ public struct KeyAdministration: Sendable {
                 throw AdminError(
                     .invalidArgument, "the name primary is reserved: the live shared identity is never overwritten")
             }
-            let key = try newKey(for: owner, name: name, existing: keyring.versions)
-            let (added, previous) = try await admin { try await store.rotate(to: key) }
+            let (added, previous) = try await rotateRecording(owner, name: name, keyring: keyring)
             workspace.registry.evict(owner)
             let rotation = Rotation(owner: owner, version: added, previous: previous ?? current)
             var details = added.auditDetails
@@ -81,6 +80,26 @@ public struct KeyAdministration: Sendable {
             details["version"] = String(added.version)
             return (rotation, details)
         }
+    }
+
+    /// Records the rotation. Concurrent rotations of one owner (other processes) can choose the
+    /// same next version; the loser of such a race reads the keyring again and takes the next
+    /// free one, a few times, when the name is not the caller's own.
+    private func rotateRecording(
+        _ owner: Owner, name: String?, keyring first: Keyring
+    ) async throws(AdminError) -> (KeyVersion, KeyVersion?) {
+        var keyring = first
+        for attempt in 1...8 {
+            let key = try newKey(for: owner, name: name, existing: keyring.versions)
+            do {
+                return try await store.rotate(to: key)
+            } catch  where error.code == .conflict && name == nil && attempt < 8 {
+                keyring = try await admin { try await store.keyringOf(owner) }
+            } catch {
+                throw AdminError(error)
+            }
+        }
+        throw AdminError(.conflict, "\(owner) is being rotated by others at the same time: try again")
     }
 
     // MARK: Retirement and shredding
