@@ -6,11 +6,15 @@ import RootKeys
 
 extension KeyAdministration {
     /// Re-seals every identity under a fresh sealing key, wrapped by the root key; the old
-    /// sealing key is retired once nothing is sealed under it. Resumable: a run that finds
-    /// identities still under an older key finishes moving them instead of starting another
-    /// key. Each row is replaced only if nobody changed it meanwhile (then it is skipped and the
-    /// next run picks it up). Other processes install the new sealing key within a second.
-    public func reseal(batchSize: Int = 200) async throws(AdminError) -> ResealOutcome {
+    /// sealing key is retired once nothing is sealed under it. A long job: progress after each
+    /// batch, `control.stop()` ends it after the batch in hand, and running it again resumes (a
+    /// run that finds identities still under an older key finishes moving them instead of
+    /// starting another key). Each row is replaced only if nobody changed it meanwhile (then it
+    /// is skipped, and the next run takes it). Other processes install the new sealing key
+    /// within a second.
+    public func reseal(
+        batchSize: Int = 200, control: OperationControl = OperationControl()
+    ) async throws(AdminError) -> OperationSummary {
         try await audited("root.reseal", target: nil) { () throws(AdminError) in
             try authorize([.isAdmin])
             var state = try await currentRoot()
@@ -19,31 +23,13 @@ extension KeyAdministration {
             }
             let resuming = try await !admin({ try await store.versionsToReseal(active: active, limit: 1) }).isEmpty
             if !resuming {
-                let fresh = SecretBytes.random(count: SecretBox.keyLength)
-                let provider = try rootProvider(state.root.uri)
-                let context = WrapContext(workspace: state.workspaceID, purpose: RootOfTrust.sealingPurpose)
-                let wrapped: WrappedRootKey
-                do {
-                    wrapped = try await provider.wrap(fresh, context: context)
-                    guard try await provider.unwrap(wrapped, context: context).constantTimeEquals(fresh) else {
-                        throw RootKeyError(.networkError, "the provider's unwrap did not return the sealing key")
-                    }
-                } catch {
-                    throw RootOfTrust.unavailable(state.root.uri, error)
-                }
-                active = try await admin {
-                    try await store.addSealingKey(
-                        root: state.root.id, kekVersion: wrapped.kekVersion, wrapped: wrapped.ciphertext)
-                }
+                active = try await addFreshSealingKey(state)
                 state = try await currentRoot()
             }
             if let error = await root.load() { throw error }
-            var resealed = 0
-            var skipped = 0
-            var failed = 0
-            var failures: [String] = []
+            var summary = OperationSummary()
             var seen = Set<String>()
-            while true {
+            while !control.isStopped {
                 let batch = try await admin { try await store.versionsToReseal(active: active, limit: batchSize) }
                 let fresh = batch.filter { !seen.contains("\($0.owner)/\($0.version)") }
                 if fresh.isEmpty { break }
@@ -56,29 +42,42 @@ extension KeyAdministration {
                         ).sealed(as: version.version)
                         let replaced = try await store.replaceSealedIdentity(
                             of: version, expected: version.sealed, with: sealed)
-                        if replaced { resealed += 1 } else { skipped += 1 }
+                        if replaced { summary.done += 1 } else { summary.skipped += 1 }
                     } catch {
-                        failed += 1
-                        if failures.count < 5 { failures.append("\(version.owner) v\(version.version): \(error)") }
+                        summary.fail("\(version.owner) v\(version.version): \(error)")
                     }
                 }
+                control.report(summary)
             }
-            let retired = try await admin { try await store.retireUnusedSealingKeys() }
+            summary.interrupted = control.isStopped
+            let retired = summary.interrupted ? 0 : try await admin { try await store.retireUnusedSealingKeys() }
             if let error = await root.load() { throw error }
-            let outcome = ResealOutcome(
-                sealingKey: active, resumed: resuming, resealed: resealed, skipped: skipped, failed: failed,
-                retiredSealingKeys: retired)
-            if failed > 0 {
-                throw AdminError(
-                    .failed, "\(failed) identities could not be re-sealed: \(failures.joined(separator: "; "))")
+            var details = summary.auditDetails
+            details["root_key"] = state.root.uri
+            details["sealing_key"] = String(active)
+            details["resumed"] = String(resuming)
+            details["retired_sealing_keys"] = String(retired)
+            return (summary, details)
+        }
+    }
+
+    /// A fresh sealing key, wrapped by the root key and verified, recorded as the active one.
+    private func addFreshSealingKey(_ state: RootState) async throws(AdminError) -> Int64 {
+        let fresh = SecretBytes.random(count: SecretBox.keyLength)
+        let provider = try rootProvider(state.root.uri)
+        let context = WrapContext(workspace: state.workspaceID, purpose: RootOfTrust.sealingPurpose)
+        let wrapped: WrappedRootKey
+        do {
+            wrapped = try await provider.wrap(fresh, context: context)
+            guard try await provider.unwrap(wrapped, context: context).constantTimeEquals(fresh) else {
+                throw RootKeyError(.networkError, "the provider's unwrap did not return the sealing key")
             }
-            return (
-                outcome,
-                [
-                    "root_key": state.root.uri, "sealing_key": String(active), "resealed": String(resealed),
-                    "skipped": String(skipped), "retired_sealing_keys": String(retired), "resumed": String(resuming),
-                ]
-            )
+        } catch {
+            throw RootOfTrust.unavailable(state.root.uri, error)
+        }
+        return try await admin {
+            try await store.addSealingKey(
+                root: state.root.id, kekVersion: wrapped.kekVersion, wrapped: wrapped.ciphertext)
         }
     }
 
@@ -113,14 +112,4 @@ extension KeyAdministration {
             }
         }
     }
-}
-
-/// ResealOutcome is what a reseal did.
-public struct ResealOutcome: Sendable {
-    public let sealingKey: Int64
-    public let resumed: Bool
-    public let resealed: Int
-    public let skipped: Int
-    public let failed: Int
-    public let retiredSealingKeys: Int
 }

@@ -6,8 +6,9 @@ extension ActorKeysCommand.Root {
         static let configuration = CommandConfiguration(
             abstract: "Re-seal every identity under a fresh sealing key; the old one is retired.",
             discussion: """
-                Resumable: an interrupted run is finished by the next one. Other processes pick up \
-                the new sealing key within a second. Audited.
+                Progress on a terminal, a summary (done, failed, skipped) at the end. Interrupt with \
+                Ctrl-C at any time: nothing is half-done, and running it again resumes. Other \
+                processes pick up the new sealing key within a second. Audited.
                 """)
 
         @OptionGroup var workspace: WorkspaceOptions
@@ -15,14 +16,8 @@ extension ActorKeysCommand.Root {
 
         func run() async throws {
             let administration = try await workspace.administration()
-            let outcome: ResealOutcome
-            do { outcome = try await administration.reseal() } catch { throw CLIError(error) }
-            if output.json {
-                try output.printJSON(ResealReport(outcome))
-            } else {
-                print(
-                    "\(outcome.resumed ? "resumed: " : "")re-sealed \(outcome.resealed) identities under sealing key \(outcome.sealingKey) (skipped \(outcome.skipped), retired \(outcome.retiredSealingKeys) old sealing key(s))"
-                )
+            try await ProgressDisplay.run("reseal", json: output) { control throws(AdminError) in
+                try await administration.reseal(control: control)
             }
         }
     }

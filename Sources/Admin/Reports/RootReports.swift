@@ -156,33 +156,3 @@ public struct RootChangeReport: JSONReport {
             .init("sealing_keys", \.sealingKeys, "Sealing keys wrapped by the new root key.", as: .count),
         ])
 }
-
-/// A reseal: identities moved to a fresh sealing key.
-public struct ResealReport: JSONReport {
-    public let sealingKey: Int64
-    public let resumed: Bool
-    public let resealed: Int
-    public let skipped: Int
-    public let failed: Int
-    public let retiredSealingKeys: Int
-
-    public init(_ outcome: ResealOutcome) {
-        sealingKey = outcome.sealingKey
-        resumed = outcome.resumed
-        resealed = outcome.resealed
-        skipped = outcome.skipped
-        failed = outcome.failed
-        retiredSealingKeys = outcome.retiredSealingKeys
-    }
-
-    public static let schema = ReportSchema<Self>(
-        "Reseal", "Identities re-sealed under a fresh sealing key.",
-        [
-            .init("sealing_key", \.sealingKey, "The sealing key they are sealed under now.", as: .count),
-            .init("resumed", \.resumed, "Whether this run finished an interrupted one."),
-            .init("resealed", \.resealed, "Identities re-sealed.", as: .count),
-            .init("skipped", \.skipped, "Identities changed meanwhile; the next run takes them.", as: .count),
-            .init("failed", \.failed, "Identities that could not be re-sealed.", as: .count),
-            .init("retired_sealing_keys", \.retiredSealingKeys, "Old sealing keys retired.", as: .count),
-        ])
-}
