@@ -5,12 +5,14 @@ public enum Permission: String, Sendable, CaseIterable {
     case isAdmin = "is_admin"
     case canRotateEncryptionKey = "can_rotate_encryption_key"
     case canShred = "can_shred"
+    case isInfraAdmin = "is_infra_admin"
 
     func granted(in permissions: Permissions) -> Bool {
         switch self {
         case .isAdmin: permissions.isAdmin
         case .canRotateEncryptionKey: permissions.canRotateEncryptionKey
         case .canShred: permissions.canShred
+        case .isInfraAdmin: permissions.isInfraAdmin
         }
     }
 }

@@ -22,7 +22,7 @@ public struct KeyAdministration: Sendable {
         _ id: ActorID, keys policy: KeyPolicy, permissions: Permissions = .none
     ) async throws(AdminError) -> Enrollment {
         try await audited("actor.enroll", target: id.rawValue) { () throws(AdminError) in
-            try authorize([.isAdmin])
+            try authorize(permissions.isInfraAdmin ? [.isAdmin, .isInfraAdmin] : [.isAdmin])
             let actor = Actor(id: id, keyPolicy: policy, permissions: permissions, createdAt: .now(), shreddedAt: nil)
             if try await admin({ try await store.actor(id) }) != nil {
                 throw AdminError(.conflict, "actor \(id) already exists")
@@ -213,10 +213,10 @@ extension KeyVersion {
 }
 
 extension Permissions {
-    var summary: String {
+    public var summary: String {
         [
             isAdmin ? "is_admin" : nil, canRotateEncryptionKey ? "can_rotate_encryption_key" : nil,
-            canShred ? "can_shred" : nil,
+            canShred ? "can_shred" : nil, isInfraAdmin ? "is_infra_admin" : nil,
         ]
         .compactMap { $0 }.joined(separator: " ")
     }

@@ -63,6 +63,14 @@ enum AdminAPI {
             try await c.admin.showActor(context)
         },
         Endpoint(
+            .patch, "/v1/admin/actors/{id}",
+            "Change an actor's permissions; absent fields stay. Changing is_infra_admin needs is_infra_admin too.",
+            parameters: [actorID], request: PatchActorRequest.self,
+            replies: [.json(200, ActorReport.self, "The actor as it is now.")], errors: [403, 404, 409]
+        ) { c, request, context in
+            try await c.admin.patchActor(request, context)
+        },
+        Endpoint(
             .post, "/v1/admin/actors/{id}/keys",
             "Opt in, giving an enrolled actor its own key. New rows use it; ledger migrate moves its shared-key rows.",
             parameters: [actorID],

@@ -39,6 +39,14 @@ struct AdminController: Sendable {
         return JSONResponse.make(.ok, ActorReport(try await administration(context).actor(id)))
     }
 
+    func patchActor(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
+        let id = try Parse.actor(try context.parameters.require("id"))
+        let administration = try administration(context)
+        let body = try await JSONBody.decode(PatchActorRequest.self, from: request, limit: Self.bodyLimit)
+        _ = try await administration.setPermissions(of: id, body.change)
+        return JSONResponse.make(.ok, ActorReport(try await administration.actor(id)))
+    }
+
     func createKey(_ context: AdminRequestContext) async throws -> Response {
         let id = try Parse.actor(try context.parameters.require("id"))
         let created = try await administration(context).createKey(for: id)

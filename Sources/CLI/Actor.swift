@@ -5,8 +5,8 @@ extension ActorKeysCommand {
     struct Actor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "actor",
-            abstract: "Enroll and inspect actors.",
-            subcommands: [Enroll.self, List.self, Show.self]
+            abstract: "Enroll, inspect and change actors.",
+            subcommands: [Enroll.self, List.self, Show.self, Set.self]
         )
     }
 }

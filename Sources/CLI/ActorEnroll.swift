@@ -29,6 +29,11 @@ extension ActorKeysCommand.Actor {
         @Flag(name: .customLong("can-shred"), help: "Grant can_shred.")
         var canShred = false
 
+        @Flag(
+            name: .customLong("infra-admin"),
+            help: "Grant is_infra_admin: the root key provider's configuration, and nothing else.")
+        var isInfraAdmin = false
+
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
 
@@ -39,7 +44,8 @@ extension ActorKeysCommand.Actor {
         func run() async throws {
             let id = try ActorID.parse(id)
             let administration = try await workspace.administration()
-            let permissions = Permissions(isAdmin: isAdmin, canRotateEncryptionKey: canRotate, canShred: canShred)
+            let permissions = Permissions(
+                isAdmin: isAdmin, canRotateEncryptionKey: canRotate, canShred: canShred, isInfraAdmin: isInfraAdmin)
             let enrollment: Enrollment
             do {
                 enrollment = try await administration.enroll(

@@ -22,6 +22,7 @@ extension ActorKeysCommand.Actor {
                         ?? (report.shreddedAt != nil ? "shredded" : "shared key")
                     let flags = [
                         report.isAdmin ? "admin" : nil, report.canRotateEncryptionKey ? "can-rotate" : nil,
+                        report.isInfraAdmin ? "infra-admin" : nil,
                         report.canShred ? "can-shred" : nil,
                     ]
                     .compactMap { $0 }.joined(separator: ",")

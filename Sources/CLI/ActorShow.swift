@@ -22,7 +22,7 @@ extension ActorKeysCommand.Actor {
                 print("actor:       \(report.id)")
                 print("keys:        \(report.keyPolicy)")
                 print(
-                    "permissions: is_admin=\(report.isAdmin) can_rotate_encryption_key=\(report.canRotateEncryptionKey) can_shred=\(report.canShred)"
+                    "permissions: is_admin=\(report.isAdmin) can_rotate_encryption_key=\(report.canRotateEncryptionKey) can_shred=\(report.canShred) is_infra_admin=\(report.isInfraAdmin)"
                 )
                 print("created:     \(report.createdAt)")
                 if let shredded = report.shreddedAt { print("shredded:    \(shredded)") }

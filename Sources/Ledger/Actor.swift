@@ -8,23 +8,28 @@ public enum KeyPolicy: String, Sendable, Hashable, Codable, CaseIterable {
     case optIn = "opt-in"
 }
 
-/// Permissions are per actor and default to deny.
+/// Permissions are per actor and default to deny. `isInfraAdmin` is orthogonal to `isAdmin`:
+/// it alone allows the root key provider's configuration, and allows nothing else.
 public struct Permissions: Sendable, Hashable, Codable {
     public var isAdmin: Bool
     public var canRotateEncryptionKey: Bool
     public var canShred: Bool
+    public var isInfraAdmin: Bool
 
-    public init(isAdmin: Bool = false, canRotateEncryptionKey: Bool = false, canShred: Bool = false) {
+    public init(
+        isAdmin: Bool = false, canRotateEncryptionKey: Bool = false, canShred: Bool = false, isInfraAdmin: Bool = false
+    ) {
         self.isAdmin = isAdmin
         self.canRotateEncryptionKey = canRotateEncryptionKey
         self.canShred = canShred
+        self.isInfraAdmin = isInfraAdmin
     }
 
     public static let none = Permissions()
-    public static let all = Permissions(isAdmin: true, canRotateEncryptionKey: true, canShred: true)
+    public static let all = Permissions(isAdmin: true, canRotateEncryptionKey: true, canShred: true, isInfraAdmin: true)
 
     /// Whether any permission is granted at all.
-    public var isEmpty: Bool { !isAdmin && !canRotateEncryptionKey && !canShred }
+    public var isEmpty: Bool { !isAdmin && !canRotateEncryptionKey && !canShred && !isInfraAdmin }
 }
 
 /// Actor is anyone or anything that writes to the ledger.

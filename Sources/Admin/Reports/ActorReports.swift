@@ -49,6 +49,7 @@ public struct ActorReport: JSONReport {
     public let isAdmin: Bool
     public let canRotateEncryptionKey: Bool
     public let canShred: Bool
+    public let isInfraAdmin: Bool
     public let createdAt: String
     public let shreddedAt: String?
     public let keys: [KeyVersionReport]
@@ -59,6 +60,7 @@ public struct ActorReport: JSONReport {
         isAdmin = actor.permissions.isAdmin
         canRotateEncryptionKey = actor.permissions.canRotateEncryptionKey
         canShred = actor.permissions.canShred
+        isInfraAdmin = actor.permissions.isInfraAdmin
         createdAt = actor.createdAt.rfc3339
         shreddedAt = actor.shreddedAt?.rfc3339
         self.keys = keys.map(KeyVersionReport.init)
@@ -78,6 +80,9 @@ public struct ActorReport: JSONReport {
                 "can_rotate_encryption_key", \.canRotateEncryptionKey,
                 "May rotate, retire and re-encrypt (with is_admin)."),
             .init("can_shred", \.canShred, "May shred actors (with is_admin)."),
+            .init(
+                "is_infra_admin", \.isInfraAdmin,
+                "May configure the root key provider; orthogonal to is_admin, and allows nothing else."),
             .init("created_at", \.createdAt, "When it was enrolled.", as: .dateTime),
             .init(
                 "shredded_at", \.shreddedAt, "When its keys were erased; null while it has them.",

@@ -7,6 +7,7 @@ public struct EnrollRequest: JSONRequest {
     public var isAdmin: Bool?
     public var canRotateEncryptionKey: Bool?
     public var canShred: Bool?
+    public var isInfraAdmin: Bool?
 
     public init() {}
 
@@ -20,6 +21,9 @@ public struct EnrollRequest: JSONRequest {
             .init("is_admin", \.isAdmin, "Default false."),
             .init("can_rotate_encryption_key", \.canRotateEncryptionKey, "Default false."),
             .init("can_shred", \.canShred, "Default false."),
+            .init(
+                "is_infra_admin", \.isInfraAdmin,
+                "Default false. Granting it needs is_infra_admin as well as is_admin."),
         ])
 
     public var keyPolicy: KeyPolicy { keys.flatMap(KeyPolicy.init(rawValue:)) ?? .auto }
@@ -27,6 +31,6 @@ public struct EnrollRequest: JSONRequest {
     public var permissions: Permissions {
         Permissions(
             isAdmin: isAdmin ?? false, canRotateEncryptionKey: canRotateEncryptionKey ?? false,
-            canShred: canShred ?? false)
+            canShred: canShred ?? false, isInfraAdmin: isInfraAdmin ?? false)
     }
 }

@@ -12,7 +12,7 @@ struct Migration: Sendable {
 /// with its `schema_migrations` row, under a lock, so concurrent starts apply each exactly once
 /// and re-running is a no-op.
 enum Migrations {
-    static let all: [Migration] = [initialSchema, rootOfTrust]
+    static let all: [Migration] = [initialSchema, rootOfTrust, infraAdmin]
 
     /// Brings the database to the latest version; returns the versions applied now.
     @discardableResult
@@ -200,6 +200,16 @@ extension Migrations {
         CREATE INDEX actor_keys_sealing_key ON actor_keys (sealing_key_id);
         """
     }
+}
+
+extension Migrations {
+    /// Version 3: `is_infra_admin`, the permission of its own for the root key provider's
+    /// configuration (orthogonal to `is_admin`). Nobody has it until it is granted, except a
+    /// bootstrap admin made by `init` from now on.
+    static let infraAdmin = Migration(
+        version: 3, name: "infra admin",
+        sqlite: "ALTER TABLE actors ADD COLUMN is_infra_admin BOOLEAN NOT NULL DEFAULT FALSE;",
+        postgres: "ALTER TABLE actors ADD COLUMN is_infra_admin BOOLEAN NOT NULL DEFAULT FALSE;")
 }
 
 extension Timestamp {

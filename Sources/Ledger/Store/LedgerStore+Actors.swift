@@ -2,7 +2,8 @@ import ActorKeys
 import Registry
 
 extension LedgerStore {
-    static let actorColumns = "id, key_policy, is_admin, can_rotate_encryption_key, can_shred, created_at, shredded_at"
+    static let actorColumns =
+        "id, key_policy, is_admin, can_rotate_encryption_key, can_shred, created_at, shredded_at, is_infra_admin"
 
     static func actor(from row: SQLRow) throws(LedgerError) -> Actor {
         guard let policy = KeyPolicy(rawValue: try row.string(1)) else {
@@ -11,7 +12,8 @@ extension LedgerStore {
         return Actor(
             id: try ActorID(stored: try row.string(0)), keyPolicy: policy,
             permissions: Permissions(
-                isAdmin: try row.bool(2), canRotateEncryptionKey: try row.bool(3), canShred: try row.bool(4)),
+                isAdmin: try row.bool(2), canRotateEncryptionKey: try row.bool(3), canShred: try row.bool(4),
+                isInfraAdmin: try row.bool(7)),
             createdAt: Timestamp(column: try row.int64(5)),
             shreddedAt: try row.optionalInt64(6).map(Timestamp.init(column:)))
     }
@@ -26,10 +28,10 @@ extension LedgerStore {
     static func insertActor(_ actor: Actor, on connection: SQLConnection) throws(LedgerError) {
         do {
             try connection.execute(
-                "INSERT INTO actors (\(actorColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO actors (\(actorColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 .text(actor.id.rawValue), .text(actor.keyPolicy.rawValue), .bool(actor.permissions.isAdmin),
                 .bool(actor.permissions.canRotateEncryptionKey), .bool(actor.permissions.canShred),
-                actor.createdAt.column, actor.shreddedAt?.column ?? .null)
+                actor.createdAt.column, actor.shreddedAt?.column ?? .null, .bool(actor.permissions.isInfraAdmin))
         } catch  where error.code == .conflict {
             throw LedgerError(.conflict, "actor \(actor.id) already exists")
         }
@@ -78,9 +80,11 @@ extension LedgerStore {
     public func setPermissions(_ permissions: Permissions, of id: ActorID) async throws(LedgerError) {
         let changed = try await pool.write { connection throws(LedgerError) in
             try connection.execute(
-                "UPDATE actors SET is_admin = $2, can_rotate_encryption_key = $3, can_shred = $4 WHERE id = $1",
-                .text(id.rawValue), .bool(permissions.isAdmin), .bool(permissions.canRotateEncryptionKey),
-                .bool(permissions.canShred))
+                """
+                UPDATE actors SET is_admin = $2, can_rotate_encryption_key = $3, can_shred = $4, is_infra_admin = $5
+                WHERE id = $1
+                """, .text(id.rawValue), .bool(permissions.isAdmin), .bool(permissions.canRotateEncryptionKey),
+                .bool(permissions.canShred), .bool(permissions.isInfraAdmin))
         }
         guard changed == 1 else { throw LedgerError(.notFound, "actor \(id) does not exist") }
     }
