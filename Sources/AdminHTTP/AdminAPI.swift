@@ -88,6 +88,15 @@ enum AdminAPI {
             try await c.admin.shred(context)
         },
         Endpoint(
+            .post, "/v1/admin/encryption/test-connection",
+            "Test a root key provider's configuration: the URL's shape, the credentials, the key, a wrap/unwrap round trip. Saves nothing. Needs is_infra_admin.",
+            request: ProviderConfigRequest.self,
+            replies: [.json(200, ConnectionTestReport.self, "The outcome: ok, or the failing step's code and detail.")],
+            errors: [403]
+        ) { c, request, context in
+            try await c.admin.testConnection(request, context)
+        },
+        Endpoint(
             .post, "/v1/admin/encryption/rotate-key",
             "Rotate an actor's key (no actor_id: the shared key). Live at once, lossless, no restart. Needs is_admin and can_rotate_encryption_key.",
             request: RotateKeyRequest.self, replies: [.json(200, RotationReport.self, "The rotation.")],

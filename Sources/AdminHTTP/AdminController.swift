@@ -39,6 +39,13 @@ struct AdminController: Sendable {
         return JSONResponse.make(.ok, ActorReport(try await administration(context).actor(id)))
     }
 
+    func testConnection(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
+        let administration = try administration(context)
+        let body = try await JSONBody.decode(ProviderConfigRequest.self, from: request, limit: Self.bodyLimit)
+        let result = try await administration.testConnection(try ProviderConfiguration(body))
+        return JSONResponse.make(.ok, ConnectionTestReport(result))
+    }
+
     func patchActor(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let id = try Parse.actor(try context.parameters.require("id"))
         let administration = try administration(context)

@@ -7,6 +7,12 @@ public struct ConnectionTestResult: Sendable, Hashable {
     public let facts: RootKeyFacts?
     public let error: RootKeyError?
 
+    public init(location: String?, facts: RootKeyFacts?, error: RootKeyError?) {
+        self.location = location
+        self.facts = facts
+        self.error = error
+    }
+
     public var ok: Bool { error == nil }
 }
 
