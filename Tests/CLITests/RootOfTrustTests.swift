@@ -256,6 +256,30 @@ struct RootOfTrustTests {
     }
 
     @Test(
+        "root set interrupted after its pending root key was recorded: run again, it resumes; another URI replaces it",
+        arguments: TestBackend.allCases)
+    func rootSetResumes(_ backend: TestBackend) async throws {
+        let nodes = try Nodes(backend, .local)
+        _ = try nodes.initialize()
+        #expect(try nodes.run("a", "actor", "enroll", "alice").status == 0)
+        let id = try nodes.run("a", "ledger", "append", "--actor", "alice", input: Array("kept".utf8)).stdoutText
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let store = try await LedgerStore.open(try DatabaseURL(nodes.databaseURL))
+        // What a run cut off after its first step leaves: a pending root key with no wrapped form.
+        let abandoned = "local:" + nodes.home("a") + "/keys/abandoned.key"
+        let target = "local:" + nodes.home("a") + "/keys/target.key"
+        _ = try await store.pendingRoot(uri: abandoned, provider: "local", kekID: "x", by: "tests")
+        let pending = try await store.pendingRoot(uri: target, provider: "local", kekID: "x", by: "tests")
+        #expect(try await store.rootKeys().filter { $0.state == .pending }.map(\.uri) == [target])
+        let moved = try nodes.run("a", "root", "set", target, "--json")
+        #expect(moved.status == 0, "\(moved.stderr)")
+        let roots = try await store.rootKeys()
+        #expect(roots.first { $0.state == .active }?.id == pending, "the pending row was resumed, not duplicated")
+        #expect(roots.filter { $0.state == .pending }.isEmpty)
+        #expect(try nodes.run("a", "ledger", "read", id).stdoutText == "kept")
+    }
+
+    @Test(
         "ten forced rotations at once from ten processes: every version has its sealed identity and every row reads",
         arguments: TestBackend.allCases)
     func concurrentForcedRotations(_ backend: TestBackend) async throws {
