@@ -19,7 +19,7 @@ public enum Permission: String, Sendable, CaseIterable {
 
 extension KeyAdministration {
     /// Checks that the principal holds `needed`; the command line (no permissions attached) may
-    /// do everything, as it holds the key files anyway. The error names what is missing.
+    /// do everything, as it holds the database anyway. The error names what is missing.
     public func authorize(_ needed: [Permission]) throws(AdminError) {
         guard let permissions else { return }
         let missing = needed.filter { !$0.granted(in: permissions) }

@@ -3,8 +3,7 @@ import RootKeys
 
 /// ProviderConfiguration turns the API's provider fields into a root key URI and the
 /// credentials the provider reads, named as its ecosystem names them (`VAULT_TOKEN`,
-/// `AWS_SECRET_ACCESS_KEY`, …). The URI holds no secret; the credentials never leave memory
-/// except into the secret store.
+/// `AWS_SECRET_ACCESS_KEY`, …). The URI holds no secret; the credentials stay in memory.
 public struct ProviderConfiguration: Sendable {
     public let kind: ProviderKind
     let request: ProviderConfigRequest
@@ -46,7 +45,9 @@ public struct ProviderConfiguration: Sendable {
         case .awsKMS:
             var text =
                 "aws-kms://\(try required(request.keyID, "key_id"))?region=\(try required(request.region, "region"))"
-            if let endpoint = request.endpoint, !endpoint.isEmpty { text += "&endpoint=" + Self.encoded(endpoint) }
+            if let endpoint = request.endpoint, !endpoint.isEmpty {
+                text += "&endpoint=" + PercentEncoding.encode(endpoint)
+            }
             uri = text
         case .azureKeyVault:
             let url = try required(request.vaultURL, "vault_url")
@@ -57,17 +58,19 @@ public struct ProviderConfiguration: Sendable {
             }
             var text = "azure-keyvault://\(trimmed)/keys/\(try required(request.keyName, "key_name"))"
             var query: [String] = []
-            if let endpoint = request.endpoint, !endpoint.isEmpty { query.append("endpoint=" + Self.encoded(endpoint)) }
+            if let endpoint = request.endpoint, !endpoint.isEmpty {
+                query.append("endpoint=" + PercentEncoding.encode(endpoint))
+            }
             if let authority = request.authority, !authority.isEmpty {
-                query.append("authority=" + Self.encoded(authority))
+                query.append("authority=" + PercentEncoding.encode(authority))
             }
             if !query.isEmpty { text += "?" + query.joined(separator: "&") }
             uri = text
         case .pkcs11:
             uri =
-                "pkcs11:token=\(Self.encoded(try required(request.tokenLabel, "token_label")))"
-                + ";object=\(Self.encoded(try required(request.keyLabel, "key_label")))"
-                + "?module-path=\(Self.encoded(try required(request.modulePath, "module_path"), keepingSlash: true))"
+                "pkcs11:token=\(PercentEncoding.encode(try required(request.tokenLabel, "token_label")))"
+                + ";object=\(PercentEncoding.encode(try required(request.keyLabel, "key_label")))"
+                + "?module-path=\(PercentEncoding.encode(try required(request.modulePath, "module_path"), keeping: [UInt8(ascii: "/")]))"
         }
         return try RootKeyLocation(parsing: uri).description
     }
@@ -97,22 +100,6 @@ public struct ProviderConfiguration: Sendable {
         [request.clientSecret, request.token, request.secretAccessKey, request.pin].compactMap { $0 }.filter {
             !$0.isEmpty
         }
-    }
-
-    static func encoded(_ text: String, keepingSlash: Bool = false) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            let keep =
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                || [0x2D, 0x2E, 0x5F, 0x7E].contains(byte) || (keepingSlash && byte == 0x2F)
-            if keep {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                let digits = Array("0123456789ABCDEF".utf8)
-                out += "%" + String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
-            }
-        }
-        return out
     }
 }
 

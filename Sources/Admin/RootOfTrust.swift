@@ -193,11 +193,6 @@ struct CountingProvider: RootKeyProvider {
         calls.increment()
         return try await base.unwrap(wrapped, context: context)
     }
-
-    func rewrap(_ wrapped: WrappedRootKey, context: WrapContext) async throws(RootKeyError) -> WrappedRootKey {
-        calls.increment()
-        return try await base.rewrap(wrapped, context: context)
-    }
 }
 
 /// CallCounter is a shared count of provider calls.

@@ -18,7 +18,9 @@ extension ActorKeysCommand.Key {
         @Option(name: .long, help: ArgumentHelp("The new version's name (default: the next vN).", valueName: "SLUG"))
         var name: String?
 
-        @Flag(name: .long, help: "Replace a key file of that name that is not a key version.")
+        @Flag(
+            name: .long,
+            help: "Accepted for compatibility: identities are sealed in the database, so nothing is replaced.")
         var force = false
 
         @OptionGroup var workspace: WorkspaceOptions

@@ -7,7 +7,7 @@ extension ActorKeysCommand.Key {
         static let configuration = CommandConfiguration(
             abstract: "Erase every version of an actor's key: its rows can never be read again.",
             discussion:
-                "Key files, cached keys and wrapped data keys are erased; the rows stay and read back as shredded."
+                "Sealed identities, cached keys and wrapped data keys are erased; the rows stay and read back as shredded."
         )
 
         @OptionGroup var actor: ActorOption

@@ -138,7 +138,7 @@ struct URIParts {
 
 /// PercentEncoding decodes RFC 3986 percent-encoding (for RFC 7512 attribute values and query
 /// parameters).
-enum PercentEncoding {
+public enum PercentEncoding {
     static func decode(_ text: String) -> String? {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
@@ -164,8 +164,8 @@ enum PercentEncoding {
         }
     }
 
-    /// Encodes everything but unreserved characters and `/` (for paths in a canonical URI).
-    static func encode(_ text: String, keeping extra: Set<UInt8> = []) -> String {
+    /// Encodes everything but unreserved characters and `extra` (say `/`, for paths).
+    public static func encode(_ text: String, keeping extra: Set<UInt8> = []) -> String {
         var out = ""
         for byte in text.utf8 {
             let unreserved =

@@ -65,12 +65,12 @@ public protocol RootKeyProvider: Sendable {
     func wrap(_ key: SecretBytes, context: WrapContext) async throws(RootKeyError) -> WrappedRootKey
     /// Unwraps what `wrap` made with the same context.
     func unwrap(_ wrapped: WrappedRootKey, context: WrapContext) async throws(RootKeyError) -> SecretBytes
-    /// Re-wraps under the provider's newest key version without the key leaving the provider
-    /// where the provider can (Vault `rewrap`); otherwise unwrap then wrap.
-    func rewrap(_ wrapped: WrappedRootKey, context: WrapContext) async throws(RootKeyError) -> WrappedRootKey
 }
 
 extension RootKeyProvider {
+    /// Re-wraps under the provider's newest key version: unwrap, then wrap. No provider does it
+    /// in place: Vault's `rewrap` endpoint takes no associated data, so it cannot rewrap a
+    /// context-bound ciphertext.
     public func rewrap(
         _ wrapped: WrappedRootKey, context: WrapContext
     ) async throws(RootKeyError) -> WrappedRootKey {

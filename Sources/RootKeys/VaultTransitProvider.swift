@@ -104,14 +104,6 @@ public struct VaultTransitProvider: RootKeyProvider {
         return key
     }
 
-    /// Decrypts and encrypts again under the newest version; Vault's `rewrap` endpoint cannot be
-    /// used (see the type's documentation). An unwrapped key already at the newest version is
-    /// wrapped afresh all the same, which is harmless.
-    public func rewrap(_ wrapped: WrappedRootKey, context: WrapContext) async throws(RootKeyError) -> WrappedRootKey {
-        let key = try await unwrap(wrapped, context: context)
-        return try await wrap(key, context: context)
-    }
-
     var keyName: String { "\(transit.mount)/\(transit.key)" }
 
     /// `MOUNT/OPERATION/KEY`: `transit/encrypt/actorkeys`.

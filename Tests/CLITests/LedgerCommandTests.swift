@@ -217,13 +217,20 @@ struct LedgerCommandTests {
 extension LedgerSession {
     /// Every text and blob cell of every table, as text, to look for secrets in.
     func databaseText() async throws -> String {
-        let store = try await store()
-        var text = ""
-        for table in [
+        try await store().textOfEveryRow(in: [
             "actors", "actor_keys", "data_keys", "ledger_entries", "audit_events", "api_tokens", "schema_migrations",
             "key_generation",
-        ] {
-            let rows = try await store.pool.read { connection throws(LedgerError) in
+        ])
+    }
+}
+
+extension LedgerStore {
+    /// Every text and blob cell of `tables`, as text (bytes decoded leniently), to look for
+    /// secrets in.
+    func textOfEveryRow(in tables: [String]) async throws -> String {
+        var text = ""
+        for table in tables {
+            let rows = try await pool.read { connection throws(LedgerError) in
                 try connection.query("SELECT * FROM \(table)", [])
             }
             for row in rows {

@@ -70,27 +70,10 @@ struct Nodes {
 
     /// Every value of every row of every table, as text (bytes decoded leniently).
     func databaseText() async throws -> String {
-        let store = try await LedgerStore.open(try DatabaseURL(databaseURL))
-        let tables = [
+        try await LedgerStore.open(try DatabaseURL(databaseURL)).textOfEveryRow(in: [
             "actors", "actor_keys", "data_keys", "ledger_entries", "audit_events", "api_tokens", "workspace",
             "root_keys", "sealing_keys", "sealing_key_wraps", "schema_migrations",
-        ]
-        var text = ""
-        for table in tables {
-            let rows = try await store.pool.read { connection throws(LedgerError) in
-                try connection.query("SELECT * FROM \(table)", [])
-            }
-            for row in rows {
-                for value in row.values {
-                    switch value {
-                    case .text(let string): text += string + "\n"
-                    case .blob(let bytes): text += String(decoding: bytes, as: UTF8.self) + "\n"
-                    default: break
-                    }
-                }
-            }
-        }
-        return text
+        ])
     }
 }
 

@@ -97,16 +97,8 @@ func ratioBenchmarks(_ backend: Backend) {
     Ratio.benchmark(
         "ratio registry cold miss \(backend) vs unwrap", operations: 20, rounds: 200, seconds: 4,
         setup: {
-            let made = try await LedgerFixture.make(backend, label: "ratio-miss")
-            miss.fixture = made
-            try await made.enroll(["alice"])
-            let id = try await made.ledger.append(
-                try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
-            miss.ids = [id]
-            miss.record = try await made.workspace.store.entry(id)!.1
-            let dataKeyID = try RecordEnvelope.dataKeyID(of: miss.record)
-            miss.dataKeyID = dataKeyID
-            miss.wrapped = try await made.workspace.store.dataKey(id: dataKeyID)!.wrapped!
+            let made = try await miss.coldMiss(backend, label: "ratio-miss")
+            miss.wrapped = try await made.workspace.store.dataKey(id: miss.dataKeyID!)!.wrapped!
             let version = try await made.workspace.store.keyringOf(.actor(try ActorID("alice"))).active!
             miss.identity = try made.workspace.registry.sealer.unseal(version)
         },
@@ -358,6 +350,21 @@ func rewrapBenchmarks() {
     }
 }
 
+extension LedgerState {
+    /// A workspace where alice has one row: its record and data key id, for the cold-miss pairs.
+    func coldMiss(_ backend: Backend, label: String) async throws -> LedgerFixture {
+        let made = try await LedgerFixture.make(backend, label: label)
+        fixture = made
+        try await made.enroll(["alice"])
+        let id = try await made.ledger.append(
+            try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
+        ids = [id]
+        record = try await made.workspace.store.entry(id)!.1
+        dataKeyID = try RecordEnvelope.dataKeyID(of: record)
+        return made
+    }
+}
+
 /// The cold miss with a sealed identity (A) against the same miss as the registry made it when
 /// identities were files (B), alternately in one process: B is the store's trip for the data
 /// key and its keyring, the identity file read and parsed, and the unwrap, without the
@@ -367,15 +374,8 @@ func sealedIdentityBenchmarks(_ backend: Backend) {
     Ratio.benchmark(
         "ratio registry cold miss \(backend) sealed vs file", operations: 20, rounds: 200, seconds: 4,
         setup: {
-            let made = try await LedgerFixture.make(backend, label: "ratio-sealed")
-            miss.fixture = made
-            try await made.enroll(["alice"])
+            let made = try await miss.coldMiss(backend, label: "ratio-sealed")
             let owner = Owner.actor(try ActorID("alice"))
-            let id = try await made.ledger.append(
-                try NewEntry(actor: try ActorID("alice"), kind: "prompt", payload: rowPayload))
-            miss.ids = [id]
-            miss.record = try await made.workspace.store.entry(id)!.1
-            miss.dataKeyID = try RecordEnvelope.dataKeyID(of: miss.record)
             // The identity as a file, where the file-based registry read it from.
             let version = try await made.workspace.store.keyringOf(owner).active!
             let files = KeyStore(directory: made.workspace.home + "/legacy-keys")

@@ -11,6 +11,9 @@ public struct RotateKeyRequest: JSONRequest {
         [
             .init("actor_id", \.actorID, "The actor; absent for the shared key.", as: .slug),
             .init("name", \.name, "The new version's name (default: the next vN); primary is reserved.", as: .slug),
-            .init("force", \.force, "Replace a key file of that name that is not a key version. Default false."),
+            .init(
+                "force", \.force,
+                "Accepted for compatibility: identities are sealed rows, so there is no file to replace and a name that is a version is always a conflict."
+            ),
         ])
 }
