@@ -80,6 +80,13 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // The web console, served from the binary itself (no file beside it, no CDN).
+            resources: [
+                .embedInCode("Console/index.html"), .embedInCode("Console/console.css"),
+                .embedInCode("Console/app.js"), .embedInCode("Console/api.js"), .embedInCode("Console/dom.js"),
+                .embedInCode("Console/overview.js"), .embedInCode("Console/actors.js"),
+                .embedInCode("Console/encryption.js"), .embedInCode("Console/favicon.svg"),
             ]
         ),
         // Every command of `actorkeys`; no HTTP stack. Two executables run it: `actorkeys`, and
@@ -132,7 +139,8 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "ActorKeysMain", "ServerMain", "Admin", "Ledger", "Registry", "Envelope", "ActorKeys", "TestSupport",
+                "ActorKeysMain", "ServerMain", "Admin", "AdminTestSupport", "Ledger", "Registry", "Envelope",
+                "ActorKeys", "TestSupport",
             ]),
     ]
 )

@@ -41,6 +41,12 @@ extension KeyAdministration {
             details: ["error": error.message])
     }
 
+    /// Records `admin.<action>.error.<code>` for a refusal that is an answer, not a thrown
+    /// error (a provider configuration whose test failed): `code` is the test's error code.
+    func recordRejection(_ action: String, code: String, details: AuditDetails) async throws(AdminError) {
+        try await record("admin.\(action).error.\(code)", target: nil, outcome: "failure", details: details)
+    }
+
     /// Records `admin.<action>.success`, for actions that are not a use case of their own.
     public func recordSuccess(_ action: String, target: String?, details: AuditDetails) async throws(AdminError) {
         try await record("admin.\(action).success", target: target, outcome: "success", details: details)

@@ -1,4 +1,5 @@
 import ActorKeys
+import FoundationEssentials
 import RootKeys
 
 /// ProviderConfiguration turns the API's provider fields into a root key URI and the
@@ -26,7 +27,7 @@ public struct ProviderConfiguration: Sendable {
         let uri: String
         switch kind {
         case .local:
-            uri = "local:" + FilePath.join(FilePath.join(FilePath.absolute(home), "keys"), "root.key")
+            uri = Workspace.defaultRootKey(home: home)
         case .vaultTransit:
             let address = try required(request.address, "address")
             let tls = address.hasPrefix("https://")
@@ -75,30 +76,99 @@ public struct ProviderConfiguration: Sendable {
         return try RootKeyLocation(parsing: uri).description
     }
 
-    /// The credentials as the providers look them up (environment-variable names).
+    /// The credentials of the request, as the providers look them up (environment-variable names).
     public var credentials: [String: String] {
-        let pairs: [(String, String?)] =
-            switch kind {
-            case .local: []
-            case .vaultTransit: [("VAULT_TOKEN", request.token)]
-            case .awsKMS:
-                [("AWS_ACCESS_KEY_ID", request.accessKeyID), ("AWS_SECRET_ACCESS_KEY", request.secretAccessKey)]
-            case .azureKeyVault:
-                [
-                    ("AZURE_TENANT_ID", request.tenantID), ("AZURE_CLIENT_ID", request.clientID),
-                    ("AZURE_CLIENT_SECRET", request.clientSecret),
-                ]
-            case .pkcs11: [("ACTORKEYS_PKCS11_PIN", request.pin)]
-            }
         var result: [String: String] = [:]
-        for (name, value) in pairs { if let value, !value.isEmpty { result[name] = value } }
+        for field in credentialFields {
+            if let value = request[keyPath: field.value], !value.isEmpty { result[field.variable] = value }
+        }
         return result
     }
 
-    /// The request's secret values, to make sure no answer repeats one.
-    var secrets: [String] {
-        [request.clientSecret, request.token, request.secretAccessKey, request.pin].compactMap { $0 }.filter {
-            !$0.isEmpty
+    /// The credentials of the request, a blank field taking the value `stored` holds (this
+    /// node's environment, else its secret file): a save with a blank secret keeps the stored one.
+    func credentials(keeping stored: ProviderCredentials) throws(RootKeyError) -> [String: String] {
+        var result = credentials
+        for field in credentialFields where result[field.variable] == nil {
+            if let value = try stored.secret(field.variable, file: field.file) {
+                result[field.variable] = value.utf8String
+            }
+        }
+        return result
+    }
+
+    /// The fields the provider reads as credentials.
+    var credentialFields: [CredentialField] { CredentialField.of(kind) }
+
+    /// The fields that are not secret, as stored with the root key (JSON): the provider's
+    /// own, credentials such as a client id included; never a secret.
+    var storedFields: String {
+        var fields: [String: String] = [:]
+        for (name, path) in Self.plainFields {
+            if let value = request[keyPath: path], !value.isEmpty { fields[name] = value }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(fields)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// Reads back what `storedFields` wrote.
+    static func fields(stored text: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+    }
+
+    static let plainFields: [(String, KeyPath<ProviderConfigRequest, String?> & Sendable)] = [
+        ("vault_url", \.vaultURL), ("tenant_id", \.tenantID), ("client_id", \.clientID), ("key_name", \.keyName),
+        ("endpoint", \.endpoint), ("authority", \.authority), ("address", \.address), ("mount", \.mount),
+        ("key_id", \.keyID), ("region", \.region), ("access_key_id", \.accessKeyID),
+        ("module_path", \.modulePath), ("token_label", \.tokenLabel), ("key_label", \.keyLabel),
+    ]
+}
+
+/// CredentialField is a field of the API that a provider reads as a credential: its variable
+/// in the environment and its file under `<home>/secrets/`, as the providers look them up.
+struct CredentialField: Sendable {
+    let name: String
+    let variable: String
+    let file: String
+    /// A secret (never returned, logged or stored in the database), or an id such as a client id.
+    let secret: Bool
+    let value: KeyPath<ProviderConfigRequest, String?> & Sendable
+
+    static func of(_ kind: ProviderKind) -> [CredentialField] {
+        switch kind {
+        case .local: []
+        case .vaultTransit:
+            [
+                CredentialField(
+                    name: "token", variable: "VAULT_TOKEN", file: "vault-transit.token", secret: true, value: \.token)
+            ]
+        case .awsKMS:
+            [
+                CredentialField(
+                    name: "access_key_id", variable: "AWS_ACCESS_KEY_ID", file: "aws-kms.access_key_id", secret: false,
+                    value: \.accessKeyID),
+                CredentialField(
+                    name: "secret_access_key", variable: "AWS_SECRET_ACCESS_KEY", file: "aws-kms.secret_access_key",
+                    secret: true, value: \.secretAccessKey),
+            ]
+        case .azureKeyVault:
+            [
+                CredentialField(
+                    name: "tenant_id", variable: "AZURE_TENANT_ID", file: "azure-keyvault.tenant_id", secret: false,
+                    value: \.tenantID),
+                CredentialField(
+                    name: "client_id", variable: "AZURE_CLIENT_ID", file: "azure-keyvault.client_id", secret: false,
+                    value: \.clientID),
+                CredentialField(
+                    name: "client_secret", variable: "AZURE_CLIENT_SECRET", file: "azure-keyvault.client_secret",
+                    secret: true, value: \.clientSecret),
+            ]
+        case .pkcs11:
+            [
+                CredentialField(
+                    name: "pin", variable: "ACTORKEYS_PKCS11_PIN", file: "pkcs11.pin", secret: true, value: \.pin)
+            ]
         }
     }
 }
@@ -106,33 +176,50 @@ public struct ProviderConfiguration: Sendable {
 extension KeyAdministration {
     /// Tests a provider configuration in the documented order (the URL's shape, the
     /// credentials, the key, a wrap/unwrap round trip of a random 32-byte key) with the
-    /// credentials the request carries, and saves nothing. Needs `is_infra_admin`. Audited with
+    /// credentials the request carries (a blank one: the one this node holds, as a save would
+    /// use), and saves nothing. Needs `is_infra_admin`. Audited with
     /// the provider, the URI and the outcome's code, never a credential; the detail of a
     /// failure is checked not to repeat a secret of the request.
     public func testConnection(_ configuration: ProviderConfiguration) async throws(AdminError) -> ConnectionTestResult
     {
         try await authorize("encryption.test_connection", target: nil, needs: [.isInfraAdmin])
-        let workspaceID = try await admin { try await store.workspaceID() } ?? "unsaved"
-        var result: ConnectionTestResult
-        do {
-            let uri = try configuration.uri(home: workspace.home)
-            result = await ConnectionTest.run(
-                uri: uri,
-                credentials: ProviderCredentials(environment: configuration.credentials, secretsDirectory: nil),
-                workspace: workspaceID, http: ProviderHTTP(timeout: root.http.timeout))
+        let result: ConnectionTestResult
+        do throws(RootKeyError) {
+            result = await connectionTest(
+                configuration, credentials: try configuration.credentials(keeping: root.credentials))
         } catch {
             result = ConnectionTestResult(location: nil, facts: nil, error: error)
-        }
-        if let error = result.error, configuration.secrets.contains(where: { error.message.contains($0) }) {
-            result = ConnectionTestResult(
-                location: result.location, facts: nil,
-                error: RootKeyError(error.code, "the provider's answer repeated a credential; it is not shown"))
         }
         var details: AuditDetails = [
             "provider": configuration.kind.rawValue, "uri": result.location ?? "(invalid)", "ok": String(result.ok),
         ]
         if let error = result.error { details["error_code"] = error.code.rawValue }
         try? await recordSuccess("encryption.test_connection", target: nil, details: details)
+        return result
+    }
+
+    /// The connection test of `configuration` with `credentials`; a failure's detail that
+    /// repeats one of the credentials is replaced.
+    func connectionTest(
+        _ configuration: ProviderConfiguration, credentials: [String: String]
+    ) async -> ConnectionTestResult {
+        let workspaceID = (try? await store.workspaceID()) ?? nil
+        var result: ConnectionTestResult
+        do {
+            let uri = try configuration.uri(home: workspace.home)
+            result = await ConnectionTest.run(
+                uri: uri, credentials: ProviderCredentials(environment: credentials, secretsDirectory: nil),
+                workspace: workspaceID ?? "unsaved", http: ProviderHTTP(timeout: root.http.timeout))
+        } catch {
+            result = ConnectionTestResult(location: nil, facts: nil, error: error)
+        }
+        let secrets = configuration.credentialFields.filter(\.secret).compactMap { credentials[$0.variable] }
+            .filter { !$0.isEmpty }
+        if let error = result.error, secrets.contains(where: { error.message.contains($0) }) {
+            result = ConnectionTestResult(
+                location: result.location, facts: nil,
+                error: RootKeyError(error.code, "the provider's answer repeated a credential; it is not shown"))
+        }
         return result
     }
 }

@@ -28,6 +28,7 @@ extension KeyAdministration {
             }
             if let error = await root.load() { throw error }
             var summary = OperationSummary()
+            var scopes: [String: OperationSummary] = [:]
             var seen = Set<String>()
             while !control.isStopped {
                 let batch = try await admin { try await store.versionsToReseal(active: active, limit: batchSize) }
@@ -35,6 +36,7 @@ extension KeyAdministration {
                 if fresh.isEmpty { break }
                 for version in fresh {
                     seen.insert("\(version.owner)/\(version.version)")
+                    let scope = version.owner.label
                     do {
                         let identity = try root.sealer.unseal(version)
                         let sealed = try NewKeyVersion(
@@ -42,14 +44,26 @@ extension KeyAdministration {
                         ).sealed(as: version.version)
                         let replaced = try await store.replaceSealedIdentity(
                             of: version, expected: version.sealed, with: sealed)
-                        if replaced { summary.done += 1 } else { summary.skipped += 1 }
+                        if replaced {
+                            summary.done += 1
+                            scopes[scope, default: OperationSummary()].done += 1
+                        } else {
+                            summary.skipped += 1
+                            scopes[scope, default: OperationSummary()].skipped += 1
+                        }
                     } catch {
                         summary.fail("\(version.owner) v\(version.version): \(error)")
+                        scopes[scope, default: OperationSummary()].failed += 1
                     }
                 }
                 control.report(summary)
             }
             summary.interrupted = control.isStopped
+            for (scope, part) in scopes {
+                try? await store.recordScopeRun(
+                    ScopeRun(
+                        scope: scope, kind: "reseal", rewrapped: part.done, failed: part.failed, skipped: part.skipped))
+            }
             let retired = summary.interrupted ? 0 : try await admin { try await store.retireUnusedSealingKeys() }
             if let error = await root.load() { throw error }
             var details = summary.auditDetails

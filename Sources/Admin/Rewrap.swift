@@ -27,6 +27,10 @@ extension KeyAdministration {
                 details["owner"] = owner.label
                 return (part, details)
             }
+            try? await store.recordScopeRun(
+                ScopeRun(
+                    scope: owner.label, kind: "rewrap", rewrapped: part.done, failed: part.failed,
+                    skipped: part.skipped))
             summary.merge(part)
         }
         return summary

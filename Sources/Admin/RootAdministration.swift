@@ -70,10 +70,11 @@ extension KeyAdministration {
     /// Moves the workspace to the root key `uri`. The new root key must work first: every
     /// sealing key in use is wrapped by it and unwrapped again to verify; only then does it
     /// become the active root key and the old wrapped forms go. Interrupted, it is run again
-    /// with the same URI and resumes. A `local:` key file is created when missing.
+    /// with the same URI and resumes. A `local:` key file is created when missing. Needs
+    /// `is_infra_admin`, as the provider configuration does.
     public func setRoot(_ uri: String) async throws(AdminError) -> RootChange {
         try await audited("root.set", target: nil) { () throws(AdminError) in
-            try authorize([.isAdmin])
+            try authorize([.isInfraAdmin])
             let state = try await currentRoot()
             let location: RootKeyLocation
             do throws(RootKeyError) { location = try RootKeyLocation(parsing: uri) } catch {
@@ -82,52 +83,61 @@ extension KeyAdministration {
             guard location.description != state.root.uri else {
                 throw AdminError(.conflict, "the workspace already uses root key \(state.root.uri)")
             }
-            if case .local(let path) = location, !FilePath.exists(path) {
-                do throws(RootKeyError) { try LocalRootKey.create(at: path) } catch {
-                    throw AdminError(.failed, error.message)
-                }
-            }
             let keys = try await sealingKeys(of: state)
-            let provider = try rootProvider(location.description)
-            let context = WrapContext(workspace: state.workspaceID, purpose: RootOfTrust.sealingPurpose)
-            let facts: RootKeyFacts
-            do { facts = try await provider.describe() } catch { throw RootOfTrust.unavailable(uri, error) }
-            let pending = try await admin {
-                try await store.pendingRoot(
-                    uri: location.description, provider: location.provider, kekID: facts.kekID,
-                    by: principal.description)
-            }
-            var kekVersion = facts.kekVersion
-            for (id, key) in keys.sorted(by: { $0.key < $1.key }) {
-                do {
-                    let wrapped = try await provider.wrap(key, context: context)
-                    guard try await provider.unwrap(wrapped, context: context).constantTimeEquals(key) else {
-                        throw RootKeyError(.networkError, "the new root key does not unwrap what it wrapped")
-                    }
-                    kekVersion = wrapped.kekVersion
-                    try await admin {
-                        try await store.putWrap(
-                            sealingKey: id, root: pending, kekVersion: wrapped.kekVersion, wrapped: wrapped.ciphertext)
-                    }
-                } catch let error as AdminError {
-                    throw error
-                } catch {
-                    throw RootOfTrust.unavailable(uri, error)
-                }
-            }
-            try await admin { try await store.activateRoot(pending) }
-            if let error = await root.load() { throw error }
-            let change = RootChange(
-                previous: state.root.uri, uri: location.description, kekID: facts.kekID, kekVersion: kekVersion,
-                sealingKeys: keys.count)
+            let change = try await moveRoot(
+                state, keys: keys, to: location, provider: try rootProvider(location.description), fields: nil)
             return (
                 change,
                 [
-                    "previous_root_key": state.root.uri, "root_key": location.description, "kek_id": facts.kekID,
-                    "kek_version": kekVersion, "sealing_keys": String(keys.count),
+                    "previous_root_key": state.root.uri, "root_key": change.uri, "kek_id": change.kekID,
+                    "kek_version": change.kekVersion, "sealing_keys": String(change.sealingKeys),
                 ]
             )
         }
+    }
+
+    /// The move itself: `keys` (every sealing key in use, unwrapped) wrapped by `provider`,
+    /// each verified, recorded under a pending root key with `fields`, which then becomes the
+    /// active one; the process reloads. A failure leaves the old root key in force.
+    func moveRoot(
+        _ state: RootState, keys: [Int64: SecretBytes], to location: RootKeyLocation, provider: any RootKeyProvider,
+        fields: String?
+    ) async throws(AdminError) -> RootChange {
+        let uri = location.description
+        if case .local(let path) = location, !FilePath.exists(path) {
+            do throws(RootKeyError) { try LocalRootKey.create(at: path) } catch {
+                throw AdminError(.failed, error.message)
+            }
+        }
+        let context = WrapContext(workspace: state.workspaceID, purpose: RootOfTrust.sealingPurpose)
+        let facts: RootKeyFacts
+        do { facts = try await provider.describe() } catch { throw RootOfTrust.unavailable(uri, error) }
+        let pending = try await admin {
+            try await store.pendingRoot(
+                uri: uri, provider: location.provider, kekID: facts.kekID, by: principal.description, fields: fields)
+        }
+        var kekVersion = facts.kekVersion
+        for (id, key) in keys.sorted(by: { $0.key < $1.key }) {
+            do {
+                let wrapped = try await provider.wrap(key, context: context)
+                guard try await provider.unwrap(wrapped, context: context).constantTimeEquals(key) else {
+                    throw RootKeyError(.networkError, "the new root key does not unwrap what it wrapped")
+                }
+                kekVersion = wrapped.kekVersion
+                try await admin {
+                    try await store.putWrap(
+                        sealingKey: id, root: pending, kekVersion: wrapped.kekVersion, wrapped: wrapped.ciphertext)
+                }
+            } catch let error as AdminError {
+                throw error
+            } catch {
+                throw RootOfTrust.unavailable(uri, error)
+            }
+        }
+        try await admin { try await store.activateRoot(pending) }
+        if let error = await root.load() { throw error }
+        return RootChange(
+            previous: state.root.uri, uri: uri, kekID: facts.kekID, kekVersion: kekVersion, sealingKeys: keys.count)
     }
 
     // MARK: Helpers

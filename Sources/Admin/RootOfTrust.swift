@@ -18,6 +18,7 @@ public final class RootOfTrust: Sendable {
         var cachedAt: Timestamp?
         var staleSince: Timestamp?
         var lastError: String?
+        var facts: ProviderFacts?
         var marker: String?
     }
 

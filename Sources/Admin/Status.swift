@@ -31,12 +31,44 @@ public struct WorkspaceStatus: Sendable {
     public let sharedRowsAwaitingMigration: Int
     /// The root key as this process holds it.
     public let root: RootSnapshot
+    /// What the provider last said of the root key (cached five minutes).
+    public let providerFacts: ProviderFacts?
+    /// Each scope's last rewrap or reseal run.
+    public let scopes: [ScopeRun]
+}
+
+/// ProviderQuery is what `status` asks the root key's provider.
+public enum ProviderQuery: Sendable {
+    /// Its facts, from the five-minute cache when they are in it.
+    case cached
+    /// Its facts now, and the sealing keys unwrapped anew ("Refresh", `?fresh=true`).
+    case fresh
 }
 
 extension KeyAdministration {
-    /// Per owner: key versions and states, data keys by state, rows by protection state.
-    public func status() async throws(AdminError) -> WorkspaceStatus {
-        try await admin { () async throws -> WorkspaceStatus in
+    /// Per owner: key versions and states, data keys by state, rows by protection state; the
+    /// root key with its provider's facts (as `query` says), and each scope's last run. Needs
+    /// `is_admin`; an infra admin without it sees the root key and the scopes, not the owners.
+    public func status(provider query: ProviderQuery = .cached) async throws(AdminError) -> WorkspaceStatus {
+        let everything: Bool
+        do throws(AdminError) {
+            try authorize([.isAdmin])
+            everything = true
+        } catch {
+            do throws(AdminError) { try authorize([.isInfraAdmin]) } catch {
+                throw AdminError(.permissionDenied, "\(principal) lacks is_admin (or is_infra_admin)")
+            }
+            everything = false
+        }
+        if query == .fresh { await root.load() }
+        let facts = await root.providerFacts(fresh: query == .fresh)
+        let scopes = try await admin { try await store.scopeRuns() }
+        guard everything else {
+            return WorkspaceStatus(
+                owners: [], plaintextRows: 0, sharedRowsAwaitingMigration: 0, root: root.snapshot(),
+                providerFacts: facts, scopes: scopes)
+        }
+        return try await admin { () async throws -> WorkspaceStatus in
             let counts = try await store.rowCounts()
             let dataKeys = try await store.dataKeySummaries()
             let byID = Dictionary(uniqueKeysWithValues: dataKeys.map { ($0.id, $0) })
@@ -76,7 +108,8 @@ extension KeyAdministration {
             }
             return WorkspaceStatus(
                 owners: statuses, plaintextRows: counts.filter { $0.protection == .plaintext }.map(\.rows).reduce(0, +),
-                sharedRowsAwaitingMigration: try await store.sharedRowsAwaitingMigration(), root: root.snapshot())
+                sharedRowsAwaitingMigration: try await store.sharedRowsAwaitingMigration(), root: root.snapshot(),
+                providerFacts: facts, scopes: scopes)
         }
     }
 }

@@ -11,9 +11,10 @@ enum AdminAPI {
         Per-actor keys and an envelope-encrypted ledger. JSON over HTTP. Every /v1 route needs \
         `Authorization: Bearer <token>` (tokens are `ak_` and 43 base64url characters, made by \
         `actorkeys init` and `actorkeys token create`). Admin routes need `is_admin`; rotation also \
-        `can_rotate_encryption_key`; shredding also `can_shred`. Errors are \
+        `can_rotate_encryption_key`; shredding also `can_shred`; the root key provider's routes \
+        (test-connection, config) need `is_infra_admin` instead. Errors are \
         `{"error": {"code": "...", "message": "..."}}`. Every administrative action, success or \
-        failure, is written to the audit trail.
+        failure, is written to the audit trail. The web console, served under /ui/, uses these routes.
         """
 
     static let actorID = Endpoint.Parameter.path("id", .slug, "The actor id.")
@@ -43,6 +44,12 @@ enum AdminAPI {
             c.system.document()
         },
 
+        Endpoint(
+            .get, "/v1/me", "The actor the token belongs to and its permissions (what the web console shows).",
+            replies: [.json(200, PrincipalReport.self, "The token's actor.")]
+        ) { _, _, context in
+            JSONResponse.make(.ok, PrincipalReport(try context.requirePrincipal()))
+        },
         Endpoint(
             .post, "/v1/admin/actors",
             "Enroll an actor, with its own key at once (auto) or under the shared key until it opts in (opt-in).",
@@ -121,10 +128,45 @@ enum AdminAPI {
         },
         Endpoint(
             .get, "/v1/admin/encryption/status",
-            "Per owner: key versions and states, data keys, rows by protection state and rows still depending on a non-active version.",
-            replies: [.json(200, StatusReport.self, "The status.")], errors: [403]
+            "Per owner: key versions and states, data keys, rows by protection state and rows still depending on a non-active version; the root key, what its provider says of it, and each scope's last rewrap or reseal. Needs is_admin; an infra admin without it sees the root key and scopes only.",
+            parameters: [
+                .query(
+                    "fresh", .boolean,
+                    "Ask the provider now and unwrap the sealing keys anew, instead of its five-minute cache.")
+            ],
+            replies: [.json(200, StatusReport.self, "The status.")], errors: [403, 422]
+        ) { c, request, context in
+            try await c.admin.status(request, context)
+        },
+        Endpoint(
+            .get, "/v1/admin/encryption/config",
+            "The root key provider's configuration, without secrets: each secret as {name}_set. Needs is_infra_admin.",
+            replies: [.json(200, ProviderSettingsReport.self, "The configuration in force.")], errors: [403, 404]
         ) { c, _, context in
-            try await c.admin.status(context)
+            try await c.admin.showConfig(context)
+        },
+        Endpoint(
+            .put, "/v1/admin/encryption/config",
+            "Test a provider configuration, then save it and move the workspace's root key to it (as root set). A blank secret keeps the stored one. A failed test is a 400 with the test's error_code as the error's code, and changes nothing. Needs is_infra_admin.",
+            request: ProviderConfigRequest.self,
+            replies: [.json(200, ProviderSettingsReport.self, "Saved and in force.")],
+            errors: [403, 409, 503]
+        ) { c, request, context in
+            try await c.admin.saveConfig(request, context)
+        },
+        Endpoint(
+            .delete, "/v1/admin/encryption/config",
+            "Back to the local root key, when the provider can still unwrap the sealing keys (removed and fallback_available false, with the provider's error, when it cannot: nothing changes). Needs is_infra_admin.",
+            replies: [.json(200, ProviderRemovalReport.self, "Removed, or why not.")], errors: [403, 404]
+        ) { c, _, context in
+            try await c.admin.removeConfig(context)
+        },
+        Endpoint(
+            .post, "/v1/admin/encryption/root/rotate",
+            "Start re-wrapping the sealing keys under the root key's newest version, as a background job. Needs is_admin.",
+            replies: [.json(202, JobAcceptedReport.self, "The job, running.")], errors: [403]
+        ) { c, _, context in
+            try await c.admin.rotateRoot(context)
         },
         Endpoint(
             .post, "/v1/admin/encryption/reload",

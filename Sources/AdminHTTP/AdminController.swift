@@ -86,19 +86,51 @@ struct AdminController: Sendable {
         try await administration.authorize("encryption.rewrap", target: actor?.rawValue, needs: [.isAdmin])
         if let actor { _ = try await administration.actor(actor) }
         return JSONResponse.make(
-            .accepted, JobAcceptedReport(job: jobs.startRewrap(owner, administration: administration)))
+            .accepted, JobAcceptedReport(job: try await jobs.startRewrap(owner, administration: administration)))
+    }
+
+    func rotateRoot(_ context: AdminRequestContext) async throws -> Response {
+        let administration = try administration(context)
+        try await administration.authorize("root.rotate", target: nil, needs: [.isAdmin])
+        return JSONResponse.make(
+            .accepted, JobAcceptedReport(job: try await jobs.startRootRotation(administration: administration)))
     }
 
     func job(_ context: AdminRequestContext) async throws -> Response {
         let administration = try administration(context)
         try administration.authorize([.isAdmin])
         let id = try context.parameters.require("id")
-        guard let job = jobs.job(id) else { throw APIError.notFound("job \(id.prefix(64)) does not exist") }
+        guard let job = try await jobs.job(id) else { throw APIError.notFound("job \(id.prefix(64)) does not exist") }
         return JSONResponse.make(.ok, job)
     }
 
-    func status(_ context: AdminRequestContext) async throws -> Response {
-        JSONResponse.make(.ok, StatusReport(try await administration(context).status()))
+    func status(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
+        let fresh = try Parse.flag(request.uri.queryParameters["fresh"].map(String.init), name: "fresh")
+        return JSONResponse.make(
+            .ok, StatusReport(try await administration(context).status(provider: fresh ? .fresh : .cached)))
+    }
+
+    // MARK: Provider configuration
+
+    func showConfig(_ context: AdminRequestContext) async throws -> Response {
+        JSONResponse.make(.ok, ProviderSettingsReport(try await administration(context).providerSettings()))
+    }
+
+    /// Tests, then saves; a failed test is a 400 whose code is the test's `error_code`.
+    func saveConfig(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
+        let administration = try administration(context)
+        let body = try await JSONBody.decode(ProviderConfigRequest.self, from: request, limit: Self.bodyLimit)
+        switch try await administration.saveProviderSettings(try ProviderConfiguration(body)) {
+        case .saved(let settings):
+            return JSONResponse.make(.ok, ProviderSettingsReport(settings))
+        case .rejected(let test):
+            let code = test.error?.code.rawValue ?? "invalid_uri"
+            throw APIError(.badRequest, code, test.error?.message ?? "the connection test failed")
+        }
+    }
+
+    func removeConfig(_ context: AdminRequestContext) async throws -> Response {
+        JSONResponse.make(.ok, ProviderRemovalReport(try await administration(context).removeProviderSettings()))
     }
 
     /// Drops every cached key and re-reads the key generation: what a restart would do for
@@ -134,6 +166,14 @@ enum Parse {
         guard let text else { return nil }
         guard let value = Int(text), value >= 0 else { throw APIError.invalid("\(name) is a non-negative integer") }
         return value
+    }
+
+    static func flag(_ text: String?, name: String) throws -> Bool {
+        switch text {
+        case nil, "false", "0": return false
+        case "true", "1", "": return true
+        default: throw APIError.invalid("\(name) is true or false")
+        }
     }
 
     static func limit(_ text: String?) throws -> Int {

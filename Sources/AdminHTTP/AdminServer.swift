@@ -20,8 +20,9 @@ public enum AdminServer {
     /// The router: metrics outermost (so they see every final status), then the error boundary,
     /// then every endpoint of `AdminAPI`, those of `/v1` behind bearer tokens.
     public static func buildRouter(
-        workspace: Workspace, jobs: JobRegistry = JobRegistry(), metrics: HTTPMetrics = HTTPMetrics()
+        workspace: Workspace, jobs: JobRegistry? = nil, metrics: HTTPMetrics = HTTPMetrics()
     ) -> Router<AdminRequestContext> {
+        let jobs = jobs ?? JobRegistry(store: workspace.store)
         let router = Router(context: AdminRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
@@ -31,6 +32,9 @@ public enum AdminServer {
             system: SystemController(workspace: workspace, metrics: metrics))
         let open = router.group()
         let authenticated = router.group().add(middleware: TokenAuthenticator(workspace: workspace))
+        let console = ConsoleController()
+        open.get("/ui") { request, _ in request.uri.path == "/ui" ? console.redirect() : try console.serve(request) }
+        open.get("/ui/**") { request, _ in try console.serve(request) }
         for endpoint in AdminAPI.endpoints {
             let group = endpoint.access == .token ? authenticated : open
             group.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in

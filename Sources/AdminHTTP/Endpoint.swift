@@ -54,7 +54,8 @@ struct Endpoint: Sendable {
 
         /// What each error status means on this API.
         static let errorSummaries: [Int: String] = [
-            400: "The body is not JSON.", 401: "No valid bearer token.",
+            400: "The body is not JSON; on PUT config, the provider test failed (code: its error_code).",
+            401: "No valid bearer token.",
             403: "A permission is missing (the message names it).",
             404: "It does not exist.", 409: "The current state forbids it.",
             410: "Its owner was shredded: it can never be read.",

@@ -5,34 +5,59 @@ import Synchronization
 
 /// Job is a long administrative task run in the background for the HTTP API, and how far it got.
 public struct Job: JSONReport {
+    /// `interrupted`: the process running it stopped (nothing written for a minute); its work is
+    /// safe to start again, and the new run resumes it.
     public enum State: String, Sendable, CaseIterable {
-        case running, succeeded, failed
+        case running, succeeded, failed, interrupted
     }
 
     public let id: String
     public let kind: String
     public let owner: String
-    public var state: State
-    public var done = 0
-    public var failed = 0
-    public var skipped = 0
-    public var total: Int?
+    public let state: State
+    public let done: Int
+    public let failed: Int
+    public let skipped: Int
+    public let total: Int?
     public let startedAt: Timestamp
-    public var finishedAt: Timestamp?
-    public var error: String?
+    public let startedBy: String?
+    public let finishedAt: Timestamp?
+    public let error: String?
+
+    init(_ record: JobRecord, now: Timestamp = .now()) {
+        id = record.id
+        kind = record.kind
+        owner = record.owner
+        let silent = now.millisecondsSinceEpoch - record.updatedAt.millisecondsSinceEpoch
+        state =
+            switch record.state {
+            case .running: silent > JobRegistry.silenceLimit ? .interrupted : .running
+            case .succeeded: .succeeded
+            case .failed: .failed
+            }
+        done = record.done
+        failed = record.failed
+        skipped = record.skipped
+        total = record.total
+        startedAt = record.startedAt
+        startedBy = record.startedBy
+        finishedAt = record.finishedAt
+        error = record.error
+    }
 
     public static let schema = ReportSchema<Self>(
-        "Job", "A background job and how far it got.",
+        "Job", "A background job and how far it got; kept in the database, so a restart loses no report.",
         [
             .init("id", \.id, "The job id (job_…)."),
-            .init("kind", \.kind, "What it does.", as: .oneOf(["rewrap"])),
-            .init("owner", \.owner, "Whose keys: an actor id, shared, or all."),
+            .init("kind", \.kind, "What it does.", as: .oneOf(JobRegistry.Kind.self)),
+            .init("owner", \.owner, "Whose keys: an actor id, shared, all, or root."),
             .init("state", \.state.rawValue, "Where it is.", as: .oneOf(State.self)),
             .init("done", \.done, "Items done.", as: .count),
             .init("failed", \.failed, "Items that failed.", as: .count),
             .init("skipped", \.skipped, "Items with nothing to do.", as: .count),
             .init("total", \.total, "Items in all, when known.", as: .nullable(.count)),
             .init("started_at", \.startedAt.rfc3339Milliseconds, "When it started.", as: .dateTime),
+            .init("started_by", \.startedBy, "Who started it.", as: .nullable(.string)),
             .init(
                 "finished_at", \.finishedAt?.rfc3339Milliseconds, "When it ended; null while running.",
                 as: .nullable(.dateTime)),
@@ -51,71 +76,125 @@ public struct JobAcceptedReport: JSONReport {
         ])
 }
 
-/// JobRegistry runs rewrap jobs in the background and keeps their progress, the most recent
-/// hundred, in memory: a job's work is safe to repeat, so a restarted server loses only the
-/// report, never data.
+/// JobRegistry runs long administrative tasks in the background (rewrap, root rotation) and
+/// keeps each one's progress in the database (`jobs`): written at most once a second while it
+/// moves, every fifteen seconds while it waits, and at the end. Any server of the workspace
+/// answers for any job, and a restart loses no report. A job's work is safe to repeat.
 public final class JobRegistry: Sendable {
-    private let jobs = Mutex<[String: Job]>([:])
-    private let order = Mutex<[String]>([])
-    private static let kept = 100
+    public enum Kind: String, Sendable, CaseIterable {
+        case rewrap
+        case rootRotate = "root_rotate"
+    }
 
-    public init() {}
+    /// A running job silent for longer than this (ms) belongs to a process that stopped.
+    static let silenceLimit: Int64 = 60_000
+    private let store: LedgerStore
 
-    public func job(_ id: String) -> Job? { jobs.withLock { $0[id] } }
+    public init(store: LedgerStore) { self.store = store }
+
+    public func job(_ id: String) async throws(AdminError) -> Job? {
+        guard id.utf8.count <= 64 else { return nil }
+        return try await Self.admin { try await store.job(id) }.map { Job($0) }
+    }
 
     /// Starts a rewrap of `owner` (nil: every owner) with `administration`'s rights.
-    public func startRewrap(_ owner: Owner?, administration: KeyAdministration) -> Job {
-        let id = "job_" + Hex.encode(SecretBytes.random(count: 8).withUnsafeBytes { Array($0) })
-        let job = Job(id: id, kind: "rewrap", owner: owner?.label ?? "all", state: .running, startedAt: .now())
-        remember(job)
-        let control = OperationControl { [self] summary in
-            update(id) { job in
-                job.done = summary.done
-                job.failed = summary.failed
-                job.skipped = summary.skipped
-                job.total = summary.total
-            }
+    public func startRewrap(_ owner: Owner?, administration: KeyAdministration) async throws(AdminError) -> Job {
+        try await start(.rewrap, owner: owner?.label ?? "all", by: administration) { control throws(AdminError) in
+            try await administration.rewrap(owner, control: control)
         }
-        Task.detached {
-            do {
-                let summary = try await administration.rewrap(owner, control: control)
-                self.update(id) { job in
-                    job.done = summary.done
-                    job.failed = summary.failed
-                    job.skipped = summary.skipped
-                    job.total = summary.total
+    }
+
+    /// Starts a root key rotation: every sealing key re-wrapped under the newest key version.
+    public func startRootRotation(administration: KeyAdministration) async throws(AdminError) -> Job {
+        try await start(.rootRotate, owner: "root", by: administration) { _ throws(AdminError) in
+            let rotation = try await administration.rotateRoot()
+            var summary = OperationSummary(total: rotation.sealingKeys)
+            summary.done = rotation.sealingKeys
+            return summary
+        }
+    }
+
+    private func start(
+        _ kind: Kind, owner: String, by administration: KeyAdministration,
+        _ work: @escaping @Sendable (OperationControl) async throws(AdminError) -> OperationSummary
+    ) async throws(AdminError) -> Job {
+        let id = "job_" + Hex.encode(SecretBytes.random(count: 8).withUnsafeBytes { Array($0) })
+        let record = JobRecord(
+            id: id, kind: kind.rawValue, owner: owner, startedBy: administration.principal.description)
+        try await Self.admin { try await store.saveJob(record) }
+        let progress = JobProgress(record)
+        let control = OperationControl { summary in progress.update { $0.apply(summary) } }
+        Task.detached { [store] in
+            let writer = Task { await progress.flush(to: store) }
+            do throws(AdminError) {
+                let summary = try await work(control)
+                progress.update { job in
+                    job.apply(summary)
                     job.state = summary.failed == 0 ? .succeeded : .failed
                     job.error = summary.failures.first
                     job.finishedAt = .now()
                 }
             } catch {
-                self.update(id) { job in
+                progress.update { job in
                     job.state = .failed
-                    job.error = AdminError(error).message
+                    job.error = error.message
                     job.finishedAt = .now()
                 }
             }
+            writer.cancel()
+            await writer.value
+            try? await store.saveJob(progress.current)
         }
-        return job
+        return Job(record)
     }
 
-    private func remember(_ job: Job) {
-        jobs.withLock { $0[job.id] = job }
-        let dropped: [String] = order.withLock { order in
-            order.append(job.id)
-            guard order.count > Self.kept else { return [] }
-            let excess = Array(order.prefix(order.count - Self.kept))
-            order.removeFirst(excess.count)
-            return excess
+    static func admin<Result>(_ body: () async throws -> Result) async throws(AdminError) -> Result {
+        do { return try await body() } catch { throw AdminError(error) }
+    }
+}
+
+/// JobProgress is one running job's record, updated by the job and written by `flush`.
+final class JobProgress: Sendable {
+    private let record: Mutex<(job: JobRecord, dirty: Bool)>
+
+    init(_ job: JobRecord) { record = Mutex((job, false)) }
+
+    var current: JobRecord { record.withLock { $0.job } }
+
+    func update(_ change: (inout JobRecord) -> Void) {
+        record.withLock { state in
+            change(&state.job)
+            state.job.updatedAt = .now()
+            state.dirty = true
         }
-        jobs.withLock { jobs in for id in dropped { jobs[id] = nil } }
     }
 
-    private func update(_ id: String, _ change: (inout Job) -> Void) {
-        jobs.withLock { jobs in
-            guard var job = jobs[id] else { return }
-            change(&job)
-            jobs[id] = job
+    /// Writes the record once a second when it changed, and every fifteen seconds regardless
+    /// (the heartbeat that tells a live job from one whose process stopped), until cancelled.
+    func flush(to store: LedgerStore) async {
+        var quiet = 0
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: .seconds(1)) } catch { return }
+            quiet += 1
+            let due: JobRecord? = record.withLock { state in
+                guard state.dirty || quiet >= 15 else { return nil }
+                state.dirty = false
+                if quiet >= 15 { state.job.updatedAt = .now() }
+                return state.job
+            }
+            if let due {
+                quiet = 0
+                try? await store.saveJob(due)
+            }
         }
+    }
+}
+
+extension JobRecord {
+    mutating func apply(_ summary: OperationSummary) {
+        done = summary.done
+        failed = summary.failed
+        skipped = summary.skipped
+        total = summary.total
     }
 }

@@ -9,11 +9,13 @@ extension ActorKeysCommand {
     /// `actorkeys serve`: the admin HTTP API.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve the admin HTTP API (JSON, bearer tokens) over the same home folder and database.",
+            abstract:
+                "Serve the admin HTTP API (JSON, bearer tokens) and the web console over the same home folder and database.",
             discussion: """
                 Rotations made here, from the CLI or by another server are picked up within a second, \
                 without a restart. SIGINT or SIGTERM stops it gracefully. The API is described at \
-                GET /openapi.yaml; health at /healthz, Prometheus metrics at /metrics. The server is \
+                GET /openapi.yaml; health at /healthz, Prometheus metrics at /metrics; the web console \
+                (sign in with an API token) is at /ui/. The server is \
                 the actorkeys-server program installed beside actorkeys, which this command runs, so \
                 that the other commands start without an HTTP stack.
                 """

@@ -6,16 +6,24 @@ import Registry
 extension ActorKeysCommand {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Per owner: key versions and states, data keys, rows by protection state."
+            abstract: "Per owner: key versions and states, data keys, rows by protection state.",
+            discussion: """
+                Also the root key, what its provider says of its key (one call: its newest version, \
+                so whether a root rotate is due), and each owner's last rewrap or reseal run. \
+                --fresh also unwraps the sealing keys anew.
+                """
         )
 
         @OptionGroup var workspace: WorkspaceOptions
+        @Flag(help: "Unwrap the sealing keys anew as well.") var fresh = false
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
             let administration = try await workspace.administration()
             let status: WorkspaceStatus
-            do { status = try await administration.status() } catch { throw CLIError(error) }
+            do { status = try await administration.status(provider: fresh ? .fresh : .cached) } catch {
+                throw CLIError(error)
+            }
             if output.json { return try output.printJSON(StatusReport(status)) }
             for owner in status.owners {
                 let unavailable = owner.activeIdentityAvailable == false ? " (active identity unavailable)" : ""
@@ -38,6 +46,17 @@ extension ActorKeysCommand {
             print(
                 "root key: \(root.uri ?? "none") (version \(root.currentKekVersion ?? "-")), \(root.state)\(root.staleSince.map { ", stale since \($0)" } ?? "")"
             )
+            if let facts = StatusReport(status).providerFacts {
+                let answer =
+                    facts.errorCode.map { "\($0): \(facts.errorDetail ?? "")" }
+                    ?? "newest version \(facts.newestKekVersion ?? "-")\(facts.rotationDue ? ", root rotate is due" : "")"
+                print("provider: \(answer)")
+            }
+            for scope in status.scopes {
+                print(
+                    "last \(scope.kind) of \(scope.scope): \(scope.rewrapped) done, \(scope.failed) failed, \(scope.skipped) skipped, at \(scope.runAt.rfc3339)"
+                )
+            }
         }
     }
 }

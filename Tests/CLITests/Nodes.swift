@@ -1,3 +1,4 @@
+import AdminTestSupport
 import Foundation
 import Ledger
 import TestSupport

@@ -18,6 +18,12 @@ public enum Tools {
 
     public static var actorkeys: String { productsDirectory + "/actorkeys" }
 
+    /// A file of this repository (test scripts such as Tests/Browser/console_test.py).
+    public static func repositoryFile(_ path: String, from file: String = #filePath) -> String {
+        URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(path).path
+    }
+
     public static let missingAge =
         "age(1) is not installed: run the README's test command, which installs it (apt-get install -y age)"
 

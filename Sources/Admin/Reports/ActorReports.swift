@@ -103,3 +103,30 @@ public struct ActorListReport: JSONReport {
             .init("actors", \.actors, "The actors.")
         ])
 }
+
+/// Who a bearer token belongs to (`GET /v1/me`): what the console shows and guards on.
+public struct PrincipalReport: JSONReport {
+    public let actorID: String
+    public let isAdmin: Bool
+    public let canRotateEncryptionKey: Bool
+    public let canShred: Bool
+    public let isInfraAdmin: Bool
+
+    public init(_ actor: Actor) {
+        actorID = actor.id.rawValue
+        isAdmin = actor.permissions.isAdmin
+        canRotateEncryptionKey = actor.permissions.canRotateEncryptionKey
+        canShred = actor.permissions.canShred
+        isInfraAdmin = actor.permissions.isInfraAdmin
+    }
+
+    public static let schema = ReportSchema<Self>(
+        "Principal", "The actor a token belongs to, and its permissions.",
+        [
+            .init("actor_id", \.actorID, "The actor.", as: .slug),
+            .init("is_admin", \.isAdmin, "May administer actors and keys."),
+            .init("can_rotate_encryption_key", \.canRotateEncryptionKey, "May rotate (with is_admin)."),
+            .init("can_shred", \.canShred, "May shred (with is_admin)."),
+            .init("is_infra_admin", \.isInfraAdmin, "May configure the root key provider."),
+        ])
+}

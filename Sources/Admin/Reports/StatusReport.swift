@@ -8,16 +8,21 @@ public struct StatusReport: JSONReport {
     public let plaintextRows: Int
     public let sharedRowsAwaitingMigration: Int
     public let root: RootReport
+    public let providerFacts: ProviderFactsReport?
+    public let scopes: [ScopeReport]
 
     public init(_ status: WorkspaceStatus) {
         owners = status.owners.map(OwnerStatusReport.init)
         plaintextRows = status.plaintextRows
         sharedRowsAwaitingMigration = status.sharedRowsAwaitingMigration
         root = RootReport(status.root)
+        providerFacts = status.providerFacts.map { ProviderFactsReport($0, wrappingVersion: status.root.kekVersion) }
+        scopes = status.scopes.map(ScopeReport.init)
     }
 
     public static let schema = ReportSchema<Self>(
-        "Status", "Per owner: key versions, data keys, and rows by protection state.",
+        "Status",
+        "Per owner: key versions, data keys, and rows by protection state; the root key; each scope's last run. An infra admin without is_admin sees no owners.",
         [
             .init("owners", \.owners, "The shared key first, then every actor that has or had a key."),
             .init("plaintext_rows", \.plaintextRows, "Rows stored in plaintext.", as: .count),
@@ -25,6 +30,10 @@ public struct StatusReport: JSONReport {
                 "shared_rows_awaiting_migration", \.sharedRowsAwaitingMigration,
                 "Shared-key rows whose writer now has its own key: ledger migrate moves them.", as: .count),
             .init("root", \.root, "The root key and this process's cached sealing keys."),
+            .init(
+                "provider_facts", \.providerFacts,
+                "What the provider last said of the root key (cached five minutes; ?fresh=true asks again)."),
+            .init("scopes", \.scopes, "Each owner's last rewrap or reseal run."),
         ])
 }
 

@@ -12,7 +12,7 @@ struct Migration: Sendable {
 /// with its `schema_migrations` row, under a lock, so concurrent starts apply each exactly once
 /// and re-running is a no-op.
 enum Migrations {
-    static let all: [Migration] = [initialSchema, rootOfTrust, infraAdmin]
+    static let all: [Migration] = [initialSchema, rootOfTrust, infraAdmin, configurationAndJobs]
 
     /// Brings the database to the latest version; returns the versions applied now.
     @discardableResult
@@ -210,6 +210,46 @@ extension Migrations {
         version: 3, name: "infra admin",
         sqlite: "ALTER TABLE actors ADD COLUMN is_infra_admin BOOLEAN NOT NULL DEFAULT FALSE;",
         postgres: "ALTER TABLE actors ADD COLUMN is_infra_admin BOOLEAN NOT NULL DEFAULT FALSE;")
+}
+
+extension Migrations {
+    /// Version 4: the provider configuration's fields that are not secret, kept with the root key
+    /// they configure (so a move to another root key and its configuration are one change); the
+    /// background jobs of the HTTP API with their progress, so a restart loses no report; and
+    /// each scope's last rewrap or reseal run, for the status page.
+    static let configurationAndJobs = Migration(
+        version: 4, name: "provider configuration and jobs",
+        sqlite: configurationSchema, postgres: configurationSchema)
+
+    private static let configurationSchema = """
+        ALTER TABLE root_keys ADD COLUMN fields TEXT NULL;
+
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('running', 'succeeded', 'failed')),
+            done BIGINT NOT NULL DEFAULT 0,
+            failed BIGINT NOT NULL DEFAULT 0,
+            skipped BIGINT NOT NULL DEFAULT 0,
+            total BIGINT NULL,
+            error TEXT NULL,
+            started_by TEXT NULL,
+            started_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            finished_at BIGINT NULL
+        );
+        CREATE INDEX jobs_started_at ON jobs (started_at);
+
+        CREATE TABLE scope_runs (
+            scope TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            rewrapped BIGINT NOT NULL,
+            failed BIGINT NOT NULL,
+            skipped BIGINT NOT NULL,
+            run_at BIGINT NOT NULL
+        );
+        """
 }
 
 extension Timestamp {

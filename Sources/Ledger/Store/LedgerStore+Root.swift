@@ -4,7 +4,7 @@ import Registry
 /// The root of trust's rows: the workspace id, root keys, sealing keys and their wrapped forms.
 /// Every change that other processes must follow bumps the key generation.
 extension LedgerStore {
-    static let rootColumns = "id, uri, provider, kek_id, state, configured_at, configured_by, rotated_at"
+    static let rootColumns = "id, uri, provider, kek_id, state, configured_at, configured_by, rotated_at, fields"
 
     static func rootKey(from row: SQLRow) throws(LedgerError) -> RootKeyRecord {
         guard let state = RootKeyRecord.State(rawValue: try row.string(4)) else {
@@ -13,7 +13,7 @@ extension LedgerStore {
         return RootKeyRecord(
             id: try row.int64(0), uri: try row.string(1), provider: try row.string(2), kekID: try row.string(3),
             state: state, configuredAt: Timestamp(column: try row.int64(5)), configuredBy: try row.optionalString(6),
-            rotatedAt: try row.optionalInt64(7).map(Timestamp.init(column:)))
+            rotatedAt: try row.optionalInt64(7).map(Timestamp.init(column:)), fields: try row.optionalString(8))
     }
 
     /// The workspace's id, or nil before `init`.
@@ -98,15 +98,15 @@ extension LedgerStore {
 
     static func insertRoot(
         uri: String, provider: String, kekID: String, state: RootKeyRecord.State, by principal: String?,
-        on connection: SQLConnection
+        fields: String? = nil, on connection: SQLConnection
     ) throws(LedgerError) -> Int64 {
         guard
             let row = try connection.queryRow(
                 """
-                INSERT INTO root_keys (uri, provider, kek_id, state, configured_at, configured_by)
-                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+                INSERT INTO root_keys (uri, provider, kek_id, state, configured_at, configured_by, fields)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
                 """, .text(uri), .text(provider), .text(kekID), .text(state.rawValue), Timestamp.now().column,
-                .optional(principal))
+                .optional(principal), .optional(fields))
         else { throw LedgerError(.database, "no root key id returned") }
         return try row.int64(0)
     }

@@ -21,22 +21,42 @@ extension LedgerStore {
         }
     }
 
-    /// Starts (or resumes) a move to the root key `uri`: a pending root key row. A pending row
-    /// for another URI is dropped with its wrapped forms.
+    /// Starts (or resumes) a move to the root key `uri`: a pending root key row, with the
+    /// configuration's fields that are not secret (nil: named by a URI alone). A pending row for
+    /// another URI is dropped with its wrapped forms.
     public func pendingRoot(
-        uri: String, provider: String, kekID: String, by principal: String?
+        uri: String, provider: String, kekID: String, by principal: String?, fields: String? = nil
     ) async throws(LedgerError) -> Int64 {
         try await pool.transaction { connection throws(LedgerError) in
             if let row = try connection.queryRow(
                 "SELECT id FROM root_keys WHERE state = 'pending' AND uri = $1", .text(uri))
             {
-                return try row.int64(0)
+                let id = try row.int64(0)
+                try connection.execute(
+                    "UPDATE root_keys SET fields = $2, configured_by = $3, configured_at = $4 WHERE id = $1",
+                    .integer(id), .optional(fields), .optional(principal), Timestamp.now().column)
+                return id
             }
             try connection.execute(
                 "DELETE FROM sealing_key_wraps WHERE root_key_id IN (SELECT id FROM root_keys WHERE state = 'pending')")
             try connection.execute("UPDATE root_keys SET state = 'retired' WHERE state = 'pending'")
             return try Self.insertRoot(
-                uri: uri, provider: provider, kekID: kekID, state: .pending, by: principal, on: connection)
+                uri: uri, provider: provider, kekID: kekID, state: .pending, by: principal, fields: fields,
+                on: connection)
+        }
+    }
+
+    /// Records a new configuration of the active root key `root` (same URI; other credentials
+    /// or fields): who and when. Bumps the key generation so other processes reload.
+    public func reconfigureRoot(_ root: Int64, fields: String?, by principal: String?) async throws(LedgerError) {
+        try await pool.transaction { connection throws(LedgerError) in
+            let changed = try connection.execute(
+                """
+                UPDATE root_keys SET fields = $2, configured_by = $3, configured_at = $4
+                WHERE id = $1 AND state = 'active'
+                """, .integer(root), .optional(fields), .optional(principal), Timestamp.now().column)
+            guard changed == 1 else { throw LedgerError(.conflict, "the root key changed meanwhile") }
+            _ = try Self.nextGeneration(on: connection)
         }
     }
 

@@ -20,6 +20,9 @@ public struct RootKeyRecord: Sendable, Hashable {
     public let configuredAt: Timestamp
     public let configuredBy: String?
     public let rotatedAt: Timestamp?
+    /// The provider configuration's fields that are not secret, as JSON, when it was configured
+    /// through the API; nil when it was named by a URI alone (`init`, `root set`).
+    public let fields: String?
 }
 
 /// SealingKeyWrap is one sealing key wrapped by one root key, as the provider returned it.
