@@ -103,7 +103,15 @@ public enum Age {
             throw EnvelopeError(.invalidArgument, "a passphrase (scrypt) recipient must be the only recipient")
         }
         var header = Header(stanzas: stanzas, mac: [], macInput: nil)
-        header.mac = Header.mac(for: header.encodedWithoutMAC(), fileKey: fileKey)
+        let covered = header.encodedWithoutMAC()
+        // The MAC line adds a space, 43 base64 characters and a line feed.
+        guard covered.count + 45 <= Header.sizeLimit else {
+            throw EnvelopeError(
+                .invalidArgument,
+                "too many recipients: the header would be \(covered.count + 45) bytes, over the \(Header.sizeLimit) bytes any decrypter of actorkeys reads"
+            )
+        }
+        header.mac = Header.mac(for: covered, fileKey: fileKey)
         return header
     }
 

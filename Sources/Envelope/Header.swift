@@ -5,9 +5,11 @@ import ActorKeys
 struct Header {
     static let versionLine = "age-encryption.org/v1"
     static let versionPrefix = "age-encryption.org/"
-    /// Generous for any real header (ten thousand recipients), small enough to bound the work a
-    /// hostile file can cause.
-    static let sizeLimit = 1 << 20
+    /// The largest header read, and written: 16 MiB, about 170,000 X25519 recipients (99 bytes
+    /// a stanza).
+    /// age(1) sets no limit of its own; this one bounds the memory and the work a hostile file
+    /// can cause, and encryption refuses to write a header that decryption would refuse to read.
+    static let sizeLimit = 16 << 20
 
     var stanzas: [Stanza]
     var mac: [UInt8]

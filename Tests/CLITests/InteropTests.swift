@@ -1,3 +1,4 @@
+import ActorKeys
 import Foundation
 import TestSupport
 import Testing
@@ -90,6 +91,28 @@ struct InteropTests {
         for key in keys.files {
             #expect(try run(try age(), ["-d", "-i", key, file]).stdout == [1, 2, 3])
         }
+    }
+
+    @Test("20,000 recipients: actorkeys opens what it and age make, and age opens what actorkeys makes")
+    func manyRecipients() throws {
+        let directory = TemporaryDirectory()
+        let identities = (0..<20_000).map { _ in X25519Identity.generate() }
+        let list = directory.file("many.txt")
+        directory.write(Array(identities.map(\.recipient.encoded).joined(separator: "\n").utf8), to: list)
+        let last = directory.file("last.txt")
+        directory.write(identities[19_999].encodedSecretKey().withUnsafeBytes { Array($0) } + [10], to: last)
+        let payload = pattern(70_000)
+
+        let ours = directory.file("ours.age")
+        let encrypted = try actorkeys("encrypt", "-R", list, "-o", ours, input: payload)
+        try #require(encrypted.status == 0, "\(encrypted.stderr)")
+        #expect(try actorkeys("decrypt", "-i", last, ours).stdout == payload)
+        #expect(try run(try age(), ["-d", "-i", last, ours]).stdout == payload)
+
+        let theirs = directory.file("theirs.age")
+        #expect(try run(try age(), ["-R", list, "-o", theirs], input: payload).status == 0)
+        let opened = try actorkeys("decrypt", "-i", last, theirs)
+        #expect(opened.status == 0 && opened.stdout == payload, "\(opened.stderr)")
     }
 
     @Test("passphrases: actorkeys -p opens with age, age -p opens with actorkeys")

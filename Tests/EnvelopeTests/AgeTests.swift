@@ -192,4 +192,23 @@ struct AgeTests {
         let error = #expect(throws: EnvelopeError.self) { try Age.decrypt(endless, with: [identity]) }
         #expect(error?.code == .malformedHeader)
     }
+
+    /// A recipient whose stanzas fill `bytes` of header: many recipients, cheaply.
+    struct Bulky: Recipient {
+        let bytes: Int
+        func wrap(fileKey: SecretBytes) throws(EnvelopeError) -> [Stanza] {
+            [Stanza(arguments: ["bulky"], body: Array(repeating: 7, count: bytes * 3 / 4))]
+        }
+    }
+
+    @Test("encryption refuses a header that decryption would refuse, and writes one under it")
+    func headerLimitAgrees() throws {
+        let identity = X25519Identity.generate()
+        let under = try Age.encrypt([1, 2, 3], to: [Bulky(bytes: Header.sizeLimit * 9 / 10), identity.recipient])
+        #expect(try Age.decrypt(under, with: [identity]) == [1, 2, 3])
+        let error = #expect(throws: EnvelopeError.self) {
+            try Age.encrypt([1, 2, 3], to: [Bulky(bytes: Header.sizeLimit), identity.recipient])
+        }
+        #expect(error?.code == .invalidArgument && error?.message.contains("too many recipients") == true)
+    }
 }
