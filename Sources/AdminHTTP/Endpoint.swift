@@ -59,7 +59,8 @@ struct Endpoint: Sendable {
             403: "A permission is missing (the message names it).",
             404: "It does not exist.", 409: "The current state forbids it.",
             410: "Its owner was shredded: it can never be read.",
-            413: "The body is too large.", 422: "The request is invalid (the message says how).",
+            413: "The body is too large.", 415: "The body is not Content-Type: application/json.",
+            422: "The request is invalid (the message says how).",
             500: "A failure underneath; no detail is shown.", 503: "The database does not answer.",
         ]
     }
@@ -75,7 +76,7 @@ struct Endpoint: Sendable {
 
     /// `errors` are the failures particular to the route. Every route also documents 500 (a
     /// failure underneath, shown without detail), every token route 401 and 503 (the token is
-    /// looked up in the database), and every route with a body 400, 413 and 422.
+    /// looked up in the database), and every route with a body 400, 413, 415 and 422.
     init(
         _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access = .token,
         parameters: [Parameter] = [],
@@ -90,14 +91,18 @@ struct Endpoint: Sendable {
         self.request = request.map { $0.schemaDescription }
         var statuses = Set(errors + [500])
         if access == .token { statuses.formUnion([401, 503]) }
-        if request != nil { statuses.formUnion([400, 413, 422]) }
+        if request != nil { statuses.formUnion([400, 413, 415, 422]) }
         self.replies = replies + statuses.sorted().map(Reply.error)
         self.handle = handle
     }
 
     /// Whether `path` (without a query) is this endpoint's template with values in it.
     func matches(method: HTTPRequest.Method, path: String) -> Bool {
-        guard method == self.method else { return false }
+        method == self.method && matches(path: path)
+    }
+
+    /// Whether `path` (without a query) is this endpoint's template, whatever the method.
+    func matches(path: String) -> Bool {
         let template = self.path.split(separator: "/", omittingEmptySubsequences: false)
         let actual = path.split(separator: "/", omittingEmptySubsequences: false)
         guard template.count == actual.count else { return false }

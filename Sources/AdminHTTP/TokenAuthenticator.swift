@@ -10,10 +10,14 @@ struct TokenAuthenticator: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        // The scheme is case-insensitive (RFC 9110, 11.1); the token is not.
+        guard let header = request.headers[.authorization], let space = header.firstIndex(of: " "),
+            header[..<space].lowercased() == "bearer"
+        else {
             throw APIError.unauthorized
         }
-        guard let actor = try await workspace.authenticate(bearer: String(header.dropFirst("Bearer ".count))) else {
+        let token = header[header.index(after: space)...].drop { $0 == " " }
+        guard let actor = try await workspace.authenticate(bearer: String(token)) else {
             throw APIError.unauthorized
         }
         var context = context

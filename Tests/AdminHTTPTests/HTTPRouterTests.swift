@@ -365,6 +365,56 @@ struct HTTPRouterTests {
         }
     }
 
+    @Test("HTTP details: the bearer scheme in any case, 405 with Allow, JSON bodies only, null refused, 413 closes")
+    func httpDetails() async throws {
+        let fixture = try await APIFixture(.sqlite)
+        try await fixture.application().test(.router) { client in
+            func send(
+                _ method: HTTPRequest.Method, _ uri: String, authorization: String? = nil, contentType: String? = nil,
+                body: String? = nil
+            ) async throws -> TestResponse {
+                var headers: HTTPFields = [:]
+                headers[.authorization] = authorization ?? "Bearer \(fixture.adminToken)"
+                if let contentType { headers[.contentType] = contentType }
+                return try await client.execute(
+                    uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+            }
+            for scheme in ["bearer", "BEARER", "Bearer", "bEaReR"] {
+                let reply = try await send(.get, "/v1/me", authorization: "\(scheme) \(fixture.adminToken)")
+                #expect(reply.status == .ok, "\(scheme)")
+            }
+            #expect(
+                try await send(.get, "/v1/me", authorization: "Basic \(fixture.adminToken)").status == .unauthorized)
+            #expect(try await send(.get, "/v1/me", authorization: "Bearer").status == .unauthorized)
+
+            for (method, uri, allow) in [
+                (HTTPRequest.Method.put, "/v1/admin/actors", "GET, POST"), (.delete, "/v1/me", "GET"),
+                (.post, "/v1/admin/actors/alice", "GET, PATCH"), (.post, "/ui/", "GET"), (.delete, "/healthz", "GET"),
+            ] {
+                let reply = try await send(method, uri)
+                #expect(reply.status == .methodNotAllowed, "\(method) \(uri)")
+                #expect(reply.headers[.allow] == allow, "\(method) \(uri): \(reply.headers[.allow] ?? "none")")
+            }
+            #expect(try await send(.get, "/v1/nothing-here").status == .notFound)
+
+            let enroll = #"{"actor_id":"typed","keys":"auto"}"#
+            for contentType in [nil, "text/plain", "application/x-www-form-urlencoded", "application/xml"] {
+                let reply = try await send(.post, "/v1/admin/actors", contentType: contentType, body: enroll)
+                #expect(reply.status == .unsupportedMediaType, "\(contentType ?? "no content type")")
+            }
+            #expect(
+                try await send(.post, "/v1/admin/actors", contentType: "Application/JSON; charset=UTF-8", body: enroll)
+                    .status == .created)
+            let nullKeys = try await send(
+                .post, "/v1/admin/actors", contentType: "application/json", body: #"{"actor_id":"nully","keys":null}"#)
+            #expect(nullKeys.status == .unprocessableContent)
+            let large = try await send(
+                .post, "/v1/admin/actors", contentType: "application/json",
+                body: #"{"actor_id":""# + String(repeating: "a", count: 20_000) + "\"}")
+            #expect(large.status == .contentTooLarge && large.headers[.connection] == "close")
+        }
+    }
+
     @Test("no response ever contains a secret key, a token or an encrypted payload's neighbours")
     func noSecrets() async throws {
         let fixture = try await APIFixture(.sqlite)
