@@ -129,6 +129,17 @@ public struct KeyAdministration: Sendable {
                 throw AdminError(.invalidArgument, "shredding erases \(id)'s keys for ever: confirm it (--yes)")
             }
             let actor = try await existingActor(id, allowShredded: true)
+            if actor.shreddedAt == nil {
+                for permission in [Permission.isAdmin, .isInfraAdmin]
+                where permission.granted(in: actor.permissions) {
+                    if try await isLastHolder(id, of: permission) {
+                        throw AdminError(
+                            .conflict,
+                            "\(id) is the last actor with \(permission.rawValue): shredding it would lock everyone out; grant it to another first"
+                        )
+                    }
+                }
+            }
             let outcome = try await admin { try await store.shred(actor.id) }
             workspace.registry.evict(.actor(id))
             let shredding = Shredding(actor: id, outcome: outcome)

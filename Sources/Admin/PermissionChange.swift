@@ -43,12 +43,10 @@ extension KeyAdministration {
             }
             let actor = try await existingActor(id, allowShredded: true)
             let after = change.applied(to: actor.permissions)
-            let others = try await admin { try await store.actors() }.filter { $0.id != id }
-            if actor.permissions.isAdmin, !after.isAdmin, !others.contains(where: \.permissions.isAdmin) {
+            if actor.permissions.isAdmin, !after.isAdmin, try await isLastHolder(id, of: .isAdmin) {
                 throw AdminError(.conflict, "\(id) is the last actor with is_admin: grant it to another first")
             }
-            if actor.permissions.isInfraAdmin, !after.isInfraAdmin, !others.contains(where: \.permissions.isInfraAdmin)
-            {
+            if actor.permissions.isInfraAdmin, !after.isInfraAdmin, try await isLastHolder(id, of: .isInfraAdmin) {
                 throw AdminError(.conflict, "\(id) is the last actor with is_infra_admin: grant it to another first")
             }
             try await admin { try await store.setPermissions(after, of: id) }
@@ -57,5 +55,14 @@ extension KeyAdministration {
                 shreddedAt: actor.shreddedAt)
             return (updated, ["before": actor.permissions.summary, "after": after.summary])
         }
+    }
+}
+
+extension KeyAdministration {
+    /// Whether no actor but `id` that can still sign in (not shredded) holds `permission`:
+    /// taking it from `id`, or shredding `id`, would leave nobody to give it back.
+    func isLastHolder(_ id: ActorID, of permission: Permission) async throws(AdminError) -> Bool {
+        let others = try await admin { try await store.actors() }.filter { $0.id != id && $0.shreddedAt == nil }
+        return !others.contains { permission.granted(in: $0.permissions) }
     }
 }

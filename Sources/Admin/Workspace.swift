@@ -43,12 +43,16 @@ public final class Workspace: Sendable {
         if stat(home, &status) != 0, !create, database == nil {
             throw AdminError(.notFound, "no actorkeys home at \(home): run actorkeys init")
         }
+        let url = database ?? defaultDatabase(home: home)
+        if !create, case .sqlite(let path) = url, !FilePath.exists(path) {
+            throw missingWorkspace(home: home, database: url)
+        }
         do {
             try FilePath.makeDirectories(home)
         } catch {
             throw AdminError(error)
         }
-        let store = try await admin { try await LedgerStore.open(database ?? defaultDatabase(home: home)) }
+        let store = try await admin { try await LedgerStore.open(url) }
         let workspaceID = try await admin { try await store.workspaceID() }
         let sealer = IdentitySealer()
         let registry = EncryptorRegistry(store: store, sealer: sealer, policy: policy)
@@ -66,10 +70,23 @@ public final class Workspace: Sendable {
         } else if try await workspace.needsLegacyUpgrade() {
             try await workspace.upgradeLegacy(options: options)
         } else if !create {
-            throw AdminError(
-                .notFound, "the database \(store.url) holds no initialized workspace: run actorkeys init")
+            throw missingWorkspace(home: home, database: store.url)
         }
         return workspace
+    }
+
+    /// No workspace in `database`: a fresh install (run init), unless the home folder holds keys,
+    /// which means the database of a workspace was lost or emptied: init would start another
+    /// workspace, unable to read anything the keys protected.
+    private static func missingWorkspace(home: String, database: DatabaseURL) -> AdminError {
+        let keys = FilePath.entries(of: FilePath.join(home, "keys"))?.filter { !$0.hasPrefix(".") } ?? []
+        guard !keys.isEmpty else {
+            return AdminError(.notFound, "the database \(database) holds no initialized workspace: run actorkeys init")
+        }
+        return AdminError(
+            .notFound,
+            "the home folder \(home) holds keys (keys/\(keys.sorted()[0])) but the database \(database) is missing or holds no workspace: restore the database, or point --database at it; init here would start a new workspace that cannot read the old rows"
+        )
     }
 
     private init(

@@ -4,6 +4,10 @@ import FoundationEssentials
 import Ledger
 import Registry
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// HomeOptions are the options shared by the commands that work in an actorkeys home folder.
 struct HomeOptions: ParsableArguments {
     @Option(
@@ -105,8 +109,15 @@ struct WorkspaceOptions: ParsableArguments {
 
     /// The key administration, acting as the local user.
     func administration(create: Bool = false) async throws(CLIError) -> KeyAdministration {
-        try await open(create: create).administration(
-            as: .commandLine(user: ProcessInfo.processInfo.environment["USER"] ?? "unknown"))
+        try await open(create: create).administration(as: .commandLine(user: Self.localUser))
+    }
+
+    /// The process's real user, as the audit trail names it: the account of its uid (not `$USER`,
+    /// which anyone can set), else `uid:N`.
+    static var localUser: String {
+        let uid = getuid()
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid:\(uid)" }
+        return String(cString: name)
     }
 }
 

@@ -1,5 +1,9 @@
 internal import CSQLite
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// SQLiteConnection owns one `sqlite3*` and its prepared statements, and closes them in deinit.
 ///
 /// Opened in WAL mode with `synchronous = FULL` (a committed append survives a power cut),
@@ -15,6 +19,7 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     private var bound = false
 
     init(path: String) throws(LedgerError) {
+        Self.restrictMode(of: path)
         var opened: OpaquePointer?
         let status = sqlite3_open_v2(
             path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
@@ -29,6 +34,24 @@ final class SQLiteConnection: SQLConnection, @unchecked Sendable {
         try executeScript(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
         )
+    }
+
+    /// The database holds plaintext rows, token hashes and the audit trail: it is created 0600
+    /// (SQLite gives its `-wal` and `-shm` files the database file's mode), and an existing one
+    /// that others may read, from before, is made 0600 with its companions.
+    private static func restrictMode(of path: String) {
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return }
+        let created = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if created >= 0 {
+            close(created)
+            return
+        }
+        for file in [path, path + "-wal", path + "-shm"] {
+            var status = stat()
+            if lstat(file, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_mode & 0o077 != 0 {
+                chmod(file, 0o600)
+            }
+        }
     }
 
     deinit {
