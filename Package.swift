@@ -28,6 +28,8 @@ let package = Package(
         // The KMS providers' HTTP client (one kept client, timeouts on every call).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // HTTP parts as swift-http-types, for the server's request deadlines (Hummingbird's own).
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         // Tests only: the served OpenAPI document is parsed as YAML and compared with the routes.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -78,8 +80,10 @@ let package = Package(
             dependencies: [
                 "ActorKeys", "Ledger", "Registry", "Admin",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             // The web console, served from the binary itself (no file beside it, no CDN).
             resources: [

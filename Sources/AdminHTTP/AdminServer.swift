@@ -1,16 +1,42 @@
 import Admin
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 
-/// ServerConfiguration is where `actorkeys serve` listens.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// ServerConfiguration is where `actorkeys serve` listens, and how long and how many clients it
+/// waits for.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
+    /// A request head must be complete within this of the connection opening or of the previous
+    /// response (`ACTORKEYS_HTTP_HEAD_TIMEOUT`, seconds, default 10).
+    public var headTimeout: Duration
+    /// A request's body must be complete within this of its head (`ACTORKEYS_HTTP_BODY_TIMEOUT`,
+    /// default 60).
+    public var bodyTimeout: Duration
+    /// Connections served at once; more wait to be accepted (`ACTORKEYS_HTTP_MAX_CONNECTIONS`,
+    /// default: the descriptor limit less 64 for the database and files, at most 4096).
+    public var maxConnections: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, environment: [String: String] = [:]) {
         self.host = host
         self.port = port
+        func number(_ name: String) -> Int? { environment[name].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
+        headTimeout = .seconds(number("ACTORKEYS_HTTP_HEAD_TIMEOUT") ?? 10)
+        bodyTimeout = .seconds(number("ACTORKEYS_HTTP_BODY_TIMEOUT") ?? 60)
+        maxConnections = number("ACTORKEYS_HTTP_MAX_CONNECTIONS") ?? Self.descriptorBudget
+    }
+
+    static var descriptorBudget: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        return max(16, min(4096, Int(clamping: limit.rlim_cur) - 64))
     }
 }
 
@@ -51,10 +77,16 @@ public enum AdminServer {
     ) -> some ApplicationProtocol {
         var logger = logger ?? Logger(label: "actorkeys")
         if logger.logLevel > .info { logger.logLevel = .info }
+        let head = TimeAmount.nanoseconds(Int64(configuration.headTimeout.components.seconds) * 1_000_000_000)
+        let body = TimeAmount.nanoseconds(Int64(configuration.bodyTimeout.components.seconds) * 1_000_000_000)
         return Application(
             router: buildRouter(workspace: workspace),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [RequestDeadlines(head: head, body: body)], idleTimeout: .seconds(300))),
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "actorkeys"),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "actorkeys",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             services: [KeyChangeWatcher(workspace: workspace)],
             logger: logger)
     }

@@ -1,11 +1,14 @@
 import AdminHTTP
 import CLI
+import FoundationEssentials
 import Logging
 
 // `actorkeys-server`: the commands of `actorkeys`, with `serve` running the HTTP API here.
 Server.run = { settings in
     let application = AdminServer.buildApplication(
-        workspace: settings.workspace, configuration: ServerConfiguration(host: settings.host, port: settings.port),
+        workspace: settings.workspace,
+        configuration: ServerConfiguration(
+            host: settings.host, port: settings.port, environment: ProcessInfo.processInfo.environment),
         logger: Logger(label: "actorkeys"))
     do {
         try await application.runService()

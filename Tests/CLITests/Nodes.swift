@@ -85,14 +85,20 @@ final class ServerNode {
     /// A file, not a pipe: a server that logs more than a pipe holds must never block.
     let logPath: String
 
-    init(_ nodes: Nodes, node: String, extra: [String: String] = [:]) async throws {
+    let port: Int
+
+    /// Starts `actorkeys serve` as `node`; `launcher` runs it through another program that then
+    /// executes it (`prlimit --nofile=256:256`).
+    init(_ nodes: Nodes, node: String, extra: [String: String] = [:], launcher: [String] = []) async throws {
         let port = Int.random(in: 20_000...40_000)
+        self.port = port
         base = "http://127.0.0.1:\(port)"
         logPath = nodes.directory.file("serve-\(node)-\(port).log")
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.executableURL = URL(fileURLWithPath: Tools.actorkeys)
-        process.arguments = ["serve", "--port", String(port)]
+        let command = launcher + [Tools.actorkeys, "serve", "--port", String(port)]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = nodes.environment(node, extra: extra)
         process.standardOutput = log
         process.standardError = log
