@@ -59,6 +59,8 @@ let package = Package(
             name: "CPKCS11",
             providers: [.apt(["libp11-kit-dev"])]
         ),
+        // glibc's mallopt, for the server: header only, part of libc.
+        .systemLibrary(name: "CMalloc"),
         .target(name: "ActorKeys", dependencies: ["CSodium"]),
         .target(name: "Envelope", dependencies: ["ActorKeys", "CSodium", "COpenSSL"]),
         .target(name: "Registry", dependencies: ["ActorKeys", "Envelope"]),
@@ -107,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "ServerMain",
             dependencies: [
-                "CLI", "Admin", "AdminHTTP",
+                "CLI", "Admin", "AdminHTTP", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

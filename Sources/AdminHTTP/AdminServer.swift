@@ -44,7 +44,7 @@ public struct ServerConfiguration: Sendable {
 /// a socket) and the application (what `actorkeys serve` runs).
 public enum AdminServer {
     /// The router: metrics outermost (so they see every final status), then the error boundary,
-    /// then every endpoint of `AdminAPI`, those of `/v1` behind bearer tokens.
+    /// then the gate that takes large bodies two at a time, then every endpoint of `AdminAPI`, those of `/v1` behind bearer tokens.
     public static func buildRouter(
         workspace: Workspace, jobs: JobRegistry? = nil, metrics: HTTPMetrics = HTTPMetrics()
     ) -> Router<AdminRequestContext> {
@@ -52,6 +52,7 @@ public enum AdminServer {
         let router = Router(context: AdminRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: LargeBodyGate())
         let controllers = Controllers(
             admin: AdminController(workspace: workspace, jobs: jobs, metrics: metrics),
             ledger: LedgerController(workspace: workspace),

@@ -1,9 +1,15 @@
 import AdminHTTP
 import CLI
+internal import CMalloc
 import FoundationEssentials
 import Logging
 
 // `actorkeys-server`: the commands of `actorkeys`, with `serve` running the HTTP API here.
+
+// Buffers of a megabyte or more (request bodies, payloads) are mapped on their own and given
+// back when freed. Left to itself glibc raises that threshold after the first large free, and
+// then every thread's arena keeps the pages of the largest body it ever held.
+_ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
 Server.run = { settings in
     let application = AdminServer.buildApplication(
         workspace: settings.workspace,
