@@ -58,11 +58,12 @@ extension KeyAdministration {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = (try? encoder.encode(details)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        _ = try await admin {
+        let event = try await admin {
             try await workspace.store.appendAudit(
                 eventType: eventType, principal: principal.description, targetActor: target, outcome: outcome,
                 details: json)
         }
+        AuditCheckpoint.advance(home: workspace.home, to: event)
     }
 }
 
@@ -72,14 +73,33 @@ public struct AuditVerification: Sendable, Hashable {
     /// The first event whose stored hash or link does not match, if any.
     public let firstBroken: Int64?
     public let problem: String?
+    /// The heads outside the database that the chain was held to (the checkpoint file, `--head`).
+    public var anchors: [String] = []
 
-    public var isIntact: Bool { firstBroken == nil }
+    public var isIntact: Bool { firstBroken == nil && problem == nil }
 }
 
 extension KeyAdministration {
     /// Recomputes every event's hash and checks each links to the one before: an edited,
-    /// deleted, inserted or reordered event is found.
-    public func verifyAudit() async throws(AdminError) -> AuditVerification {
+    /// deleted, inserted or reordered event is found. Then holds the chain to the heads kept
+    /// outside the database, this home's checkpoint and `heads`: a cut or rewritten tail is found.
+    public func verifyAudit(heads: [AuditCheckpoint] = []) async throws(AdminError) -> AuditVerification {
+        var verification = try await verifyChain()
+        guard verification.isIntact else { return verification }
+        let anchors = (try AuditCheckpoint.read(home: workspace.home).map { [$0] } ?? []) + heads
+        for anchor in anchors {
+            verification.anchors.append(anchor.source)
+            if let problem = try await check(anchor) {
+                let last = try await admin { try await store.lastAuditSequence() }
+                return AuditVerification(
+                    events: verification.events, firstBroken: last + 1, problem: problem,
+                    anchors: verification.anchors)
+            }
+        }
+        return verification
+    }
+
+    private func verifyChain() async throws(AdminError) -> AuditVerification {
         var previous = AuditRecord.genesis
         var after: Int64 = 0
         var count = 0

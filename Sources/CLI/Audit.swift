@@ -47,23 +47,46 @@ extension ActorKeysCommand {
 
         struct Verify: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Check the hash chain: an edited, deleted or reordered event is reported (exit 1)."
+                abstract: "Check the hash chain: an edited, deleted or reordered event is reported (exit 1).",
+                discussion: """
+                    The chain is also held to the heads kept outside the database: <home>/audit-head, which \
+                    every process moves to the newest event it writes, and each --head SEQ:HASH given (an \
+                    event's sequence and hash, kept elsewhere): a trail cut or rewritten after them is \
+                    reported.
+                    """
             )
+
+            @Option(
+                name: .long,
+                help: ArgumentHelp(
+                    "A head kept outside the database: an event's sequence and hash.", valueName: "SEQ:HASH"))
+            var head: [String] = []
 
             @OptionGroup var workspace: WorkspaceOptions
             @OptionGroup var output: OutputOptions
 
+            func validate() throws {
+                for text in head where AuditCheckpoint(parsing: text, source: "--head") == nil {
+                    throw ValidationError("--head takes an event's sequence and hash: SEQ:HASH (64 hex digits).")
+                }
+            }
+
             func run() async throws {
                 let administration = try await workspace.administration()
+                let heads = head.compactMap { AuditCheckpoint(parsing: $0, source: "--head \($0.prefix(12))…") }
                 let verification: AuditVerification
-                do { verification = try await administration.verifyAudit() } catch { throw CLIError(error) }
+                do { verification = try await administration.verifyAudit(heads: heads) } catch { throw CLIError(error) }
                 if output.json {
                     try output.printJSON(AuditVerificationReport(verification))
                 }
                 guard verification.isIntact else {
                     throw CLIError(.failed, "audit trail broken: \(verification.problem ?? "")")
                 }
-                if !output.json { print("audit trail intact: \(verification.events) events") }
+                if !output.json {
+                    let anchors =
+                        verification.anchors.isEmpty ? "" : ", up to \(verification.anchors.joined(separator: " and "))"
+                    print("audit trail intact: \(verification.events) events\(anchors)")
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import TestSupport
 import Testing
 
@@ -88,5 +89,39 @@ struct HardeningTests {
         let user = String(cString: getpwuid(getuid())!.pointee.pw_name)
         #expect(!audit.stdoutText.contains("mallory") && !audit.stdoutText.contains("cli:unknown"))
         #expect(audit.stdoutText.contains("cli:\(user)"))
+    }
+
+    @Test("a cut or rewritten audit tail is found through the head kept outside the database")
+    func auditTail() async throws {
+        let directory = TemporaryDirectory()
+        let home = directory.file("home")
+        #expect(try Self.actorkeys(home, "init").status == 0)
+        for name in ["a1", "a2", "a3"] { #expect(try Self.actorkeys(home, "actor", "enroll", name).status == 0) }
+        let headFile = home + "/audit-head"
+        #expect(try Self.mode(headFile) == 0o600)
+        let intact = try Self.actorkeys(home, "audit", "verify")
+        #expect(intact.status == 0 && intact.stdoutText.contains("audit-head"), "\(intact.stdoutText)")
+        let events = try #require(
+            (try JSONSerialization.jsonObject(with: Data(try Self.actorkeys(home, "audit", "list", "--json").stdout))
+                as? [String: Any])?["events"] as? [[String: Any]])
+        let early = try #require(events.dropLast(2).last)
+        let earlyHead = "\(try #require(early["seq"] as? Int)):\(try #require(early["hash"] as? String))"
+        #expect(try Self.actorkeys(home, "audit", "verify", "--head", earlyHead).status == 0)
+
+        // Cut the last two events: the chain alone still holds, the head outside does not.
+        let store = try await LedgerStore.open(.sqlite(path: home + "/actorkeys.db"))
+        let last = try await store.lastAuditSequence()
+        _ = try await store.pool.write { connection throws(LedgerError) in
+            try connection.execute("DELETE FROM audit_events WHERE seq > $1", .integer(last - 2))
+        }
+        let cut = try Self.actorkeys(home, "audit", "verify")
+        #expect(cut.status == 1 && cut.stderr.contains("the trail was cut"), "\(cut.stderr)")
+        // A head from before the cut still holds; a head with another hash is a rewrite.
+        try FileManager.default.removeItem(atPath: headFile)
+        #expect(try Self.actorkeys(home, "audit", "verify", "--head", earlyHead).status == 0)
+        let forged = earlyHead.prefix { $0 != ":" } + ":" + String(repeating: "0", count: 64)
+        let rewritten = try Self.actorkeys(home, "audit", "verify", "--head", String(forged))
+        #expect(rewritten.status == 1 && rewritten.stderr.contains("rewritten"), "\(rewritten.stderr)")
+        #expect(try Self.actorkeys(home, "audit", "verify", "--head", "nonsense").status == 2)
     }
 }

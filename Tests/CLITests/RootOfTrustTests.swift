@@ -298,6 +298,8 @@ struct RootOfTrustTests {
         let keyring = try await store.keyringOf(.actor(try ActorID("alice")))
         #expect(keyring.versions.count == 11)
         #expect(keyring.versions.allSatisfy { $0.sealed != nil })
+        // Names stay in step with versions however the processes interleave.
+        #expect(keyring.versions.allSatisfy { $0.name.rawValue == "v\($0.version)" }, "\(keyring.versions.map(\.name))")
         let status = try Self.json(try nodes.run("a", "status", "--json"))
         let alice = (status["owners"] as? [[String: Any]])?.first { $0["actor"] as? String == "alice" }
         #expect(alice?["active_identity_available"] as? Bool == true)

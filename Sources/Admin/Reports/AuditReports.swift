@@ -68,16 +68,19 @@ public struct AuditVerificationReport: JSONReport {
     public let intact: Bool
     public let firstBroken: Int64?
     public let problem: String?
+    public let anchors: [String]
 
     public init(_ verification: AuditVerification) {
         events = verification.events
         intact = verification.isIntact
         firstBroken = verification.firstBroken
         problem = verification.problem
+        anchors = verification.anchors
     }
 
     public static let schema = ReportSchema<Self>(
-        "AuditVerification", "Whether every event's hash and link to the one before it hold.",
+        "AuditVerification",
+        "Whether every event's hash and link to the one before it hold, and the chain reaches every head kept outside the database.",
         [
             .init("events", \.events, "Events checked.", as: .count),
             .init("intact", \.intact, "Whether the chain holds."),
@@ -85,5 +88,8 @@ public struct AuditVerificationReport: JSONReport {
                 "first_broken", \.firstBroken, "The first event that does not; null when intact.", as: .nullable(.count)
             ),
             .init("problem", \.problem, "What is wrong with it; null when intact."),
+            .init(
+                "anchors", \.anchors,
+                "The heads kept outside the database that the chain was held to (the home's audit-head, --head)."),
         ])
 }

@@ -74,6 +74,13 @@ extension LedgerStore {
         }
     }
 
+    /// The newest event's sequence number; 0 when there is none.
+    public func lastAuditSequence() async throws(LedgerError) -> Int64 {
+        try await pool.read { connection throws(LedgerError) in
+            try connection.queryRow("SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1")?.int64(0) ?? 0
+        }
+    }
+
     /// Events in order, after a sequence number, optionally from a time on.
     public func auditEvents(
         after sequence: Int64 = 0, since: Timestamp? = nil, limit: Int = 100
