@@ -96,6 +96,40 @@ public final class AtomicFileWriter {
     }
 
     deinit { discard() }
+
+    /// Erases the temporary files that writers killed before `commit` or `discard` left in
+    /// `directory` and the folders below it (to `depth`): names of the form `.NAME.HEX.tmp`,
+    /// regular files, last changed more than `age` seconds ago (so a writer at work in another
+    /// process keeps its file). They may hold a key: each is overwritten before it is unlinked.
+    /// Returns how many went.
+    @discardableResult
+    public static func eraseAbandoned(in directory: String, olderThan age: Int = 300, depth: Int = 3) -> Int {
+        guard depth > 0, let names = FilePath.entries(of: directory) else { return 0 }
+        var erased = 0
+        let now = time(nil)
+        for name in names {
+            let path = FilePath.join(directory, name)
+            var status = stat()
+            guard lstat(path, &status) == 0 else { continue }
+            if (status.st_mode & S_IFMT) == S_IFDIR {
+                erased += eraseAbandoned(in: path, olderThan: age, depth: depth - 1)
+            } else if (status.st_mode & S_IFMT) == S_IFREG, isTemporaryName(name),
+                now - status.st_mtim.tv_sec > age, (try? FilePath.eraseFile(path)) != nil
+            {
+                erased += 1
+            }
+        }
+        return erased
+    }
+
+    /// `.NAME.` followed by the twelve hex digits `init` draws and `.tmp`.
+    static func isTemporaryName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count > 19, bytes.first == UInt8(ascii: "."), name.hasSuffix(".tmp") else { return false }
+        let hex = bytes[(bytes.count - 16)..<(bytes.count - 4)]
+        return bytes[bytes.count - 17] == UInt8(ascii: ".")
+            && hex.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
 }
 
 extension SecretBytes {

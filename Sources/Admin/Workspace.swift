@@ -52,6 +52,8 @@ public final class Workspace: Sendable {
         } catch {
             throw AdminError(error)
         }
+        // What writers killed mid-write left behind (a rotation, an export, a saved secret).
+        AtomicFileWriter.eraseAbandoned(in: home)
         let store = try await admin { try await LedgerStore.open(url) }
         let workspaceID = try await admin { try await store.workspaceID() }
         let sealer = IdentitySealer()

@@ -90,7 +90,7 @@ struct CLIParityTests {
                 verification
                     == .object([
                         "events": verification.member("events")!, "intact": .bool(true), "first_broken": .null,
-                        "problem": .null,
+                        "problem": .null, "anchors": .array([.string(fixture.workspace.home + "/audit-head")]),
                     ]))
         }
     }

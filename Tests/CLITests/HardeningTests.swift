@@ -124,4 +124,26 @@ struct HardeningTests {
         #expect(rewritten.status == 1 && rewritten.stderr.contains("rewritten"), "\(rewritten.stderr)")
         #expect(try Self.actorkeys(home, "audit", "verify", "--head", "nonsense").status == 2)
     }
+
+    @Test("temporary files left by a killed writer are erased when the workspace opens; a fresh one stays")
+    func abandonedTemporaryFiles() throws {
+        let directory = TemporaryDirectory()
+        let home = directory.file("home")
+        #expect(try Self.actorkeys(home, "init").status == 0)
+        let stale = home + "/keys/.root.key.0123456789ab.tmp"
+        let fresh = home + "/keys/.v2.key.abcdef012345.tmp"
+        let unrelated = home + "/keys/notes.tmp"
+        for path in [stale, fresh, unrelated] {
+            FileManager.default.createFile(
+                atPath: path, contents: Data("AGE-SECRET-KEY-1…".utf8), attributes: [.posixPermissions: 0o600])
+        }
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: stale)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: unrelated)
+        #expect(try Self.actorkeys(home, "status").status == 0)
+        #expect(!FileManager.default.fileExists(atPath: stale), "an abandoned temporary file is still there")
+        #expect(FileManager.default.fileExists(atPath: fresh), "a writer's file at work was taken")
+        #expect(FileManager.default.fileExists(atPath: unrelated), "a file that is not ours was taken")
+    }
 }
