@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // HTTP parts as swift-http-types, for the server's request deadlines (Hummingbird's own).
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // serve --tls-cert/--tls-key (already in the build through async-http-client).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Tests only: the served OpenAPI document is parsed as YAML and compared with the routes.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -83,6 +85,8 @@ let package = Package(
                 "ActorKeys", "Ledger", "Registry", "Admin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -1,8 +1,10 @@
 import Admin
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 
 #if canImport(Glibc)
@@ -23,10 +25,26 @@ public struct ServerConfiguration: Sendable {
     /// Connections served at once; more wait to be accepted (`ACTORKEYS_HTTP_MAX_CONNECTIONS`,
     /// default: the descriptor limit less 64 for the database and files, at most 4096).
     public var maxConnections: Int
+    /// `serve --tls-cert FILE --tls-key FILE`: PEM files; nil serves plain HTTP.
+    public var tls: TLSFiles?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, environment: [String: String] = [:]) {
+    /// TLSFiles are a PEM certificate chain and the PEM private key that goes with it.
+    public struct TLSFiles: Sendable {
+        public let certificateChain: String
+        public let privateKey: String
+
+        public init(certificateChain: String, privateKey: String) {
+            self.certificateChain = certificateChain
+            self.privateKey = privateKey
+        }
+    }
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, tls: TLSFiles? = nil, environment: [String: String] = [:]
+    ) {
         self.host = host
         self.port = port
+        self.tls = tls
         func number(_ name: String) -> Int? { environment[name].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
         headTimeout = .seconds(number("ACTORKEYS_HTTP_HEAD_TIMEOUT") ?? 10)
         bodyTimeout = .seconds(number("ACTORKEYS_HTTP_BODY_TIMEOUT") ?? 60)
@@ -73,24 +91,60 @@ public enum AdminServer {
 
     /// The application: the router on a socket, with the registry following key changes made
     /// by other processes for as long as it runs.
+    /// With `configuration.tls`, only HTTPS is served; a certificate or key that cannot be read
+    /// is an error here, before anything listens.
     public static func buildApplication(
         workspace: Workspace, configuration: ServerConfiguration, logger: Logger? = nil
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         var logger = logger ?? Logger(label: "actorkeys")
         if logger.logLevel > .info { logger.logLevel = .info }
         let head = TimeAmount.nanoseconds(Int64(configuration.headTimeout.components.seconds) * 1_000_000_000)
         let body = TimeAmount.nanoseconds(Int64(configuration.bodyTimeout.components.seconds) * 1_000_000_000)
+        var server = HTTPServerBuilder.http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestDeadlines(head: head, body: body)], idleTimeout: .seconds(300)))
+        if let tls = configuration.tls { server = try .tls(server, tlsConfiguration: try tlsConfiguration(tls)) }
         return Application(
             router: buildRouter(workspace: workspace),
-            server: .http1(
-                configuration: .init(
-                    additionalChannelHandlers: [RequestDeadlines(head: head, body: body)], idleTimeout: .seconds(300))),
+            server: server,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "actorkeys",
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             services: [KeyChangeWatcher(workspace: workspace)],
             logger: logger)
     }
+}
+
+extension AdminServer {
+    /// The server's TLS: the PEM chain and key, TLS 1.2 at least, the key checked against the
+    /// certificate. Errors name the file, never the key's content.
+    static func tlsConfiguration(_ files: ServerConfiguration.TLSFiles) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(files.certificateChain) } catch {
+            throw TLSFileError(description: "cannot read the TLS certificate chain \(files.certificateChain)")
+        }
+        guard !chain.isEmpty else {
+            throw TLSFileError(description: "the TLS certificate file \(files.certificateChain) holds no certificate")
+        }
+        let key: NIOSSLPrivateKey
+        do { key = try NIOSSLPrivateKey(file: files.privateKey, format: .pem) } catch {
+            throw TLSFileError(description: "cannot read the TLS private key \(files.privateKey)")
+        }
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        // Fails here, not at the first handshake, when the key is not the certificate's.
+        do { _ = try NIOSSLContext(configuration: configuration) } catch {
+            throw TLSFileError(
+                description: "the TLS private key \(files.privateKey) does not go with \(files.certificateChain)")
+        }
+        return configuration
+    }
+}
+
+/// TLSFileError is a certificate or key that `serve` cannot use.
+public struct TLSFileError: Error, CustomStringConvertible {
+    public let description: String
 }
 
 /// KeyChangeWatcher runs the registry's watch for the application's lifetime.

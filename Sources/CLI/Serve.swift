@@ -15,7 +15,8 @@ extension ActorKeysCommand {
                 Rotations made here, from the CLI or by another server are picked up within a second, \
                 without a restart. SIGINT or SIGTERM stops it gracefully. The API is described at \
                 GET /openapi.yaml; health at /healthz, Prometheus metrics at /metrics; the web console \
-                (sign in with an API token) is at /ui/. The server is \
+                (sign in with an API token) is at /ui/. With --tls-cert and --tls-key it serves HTTPS \
+                only (TLS 1.2 or later), so tokens never cross the network in clear. The server is \
                 the actorkeys-server program installed beside actorkeys, which this command runs, so \
                 that the other commands start without an HTTP stack.
                 """
@@ -27,10 +28,21 @@ extension ActorKeysCommand {
         @Option(name: .long, help: ArgumentHelp("The port to listen on.", valueName: "PORT"))
         var port = 8080
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key).", valueName: "FILE"))
+        var tlsCert: String?
+
+        @Option(name: .long, help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "FILE"))
+        var tlsKey: String?
+
         @OptionGroup var workspace: WorkspaceOptions
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port is between 0 and 65535.") }
+            guard (tlsCert == nil) == (tlsKey == nil) else {
+                throw ValidationError("--tls-cert and --tls-key go together.")
+            }
         }
 
         func run() async throws {
@@ -42,7 +54,14 @@ extension ActorKeysCommand {
                 throw CLIError(
                     .failed, "cannot serve: \(root.lastError ?? "the root key's sealing keys are not available")")
             }
-            try await server(Server.Settings(workspace: opened, host: host, port: port))
+            let tls = tlsCert.flatMap { cert in tlsKey.map { Server.TLS(certificateChain: cert, privateKey: $0) } }
+            do {
+                try await server(Server.Settings(workspace: opened, host: host, port: port, tls: tls))
+            } catch let error as CLIError {
+                throw error
+            } catch {
+                throw CLIError(.failed, "cannot serve: \(error)")
+            }
         }
     }
 }
@@ -55,6 +74,14 @@ public enum Server {
         public let workspace: Workspace
         public let host: String
         public let port: Int
+        /// HTTPS instead of HTTP, when given.
+        public let tls: TLS?
+    }
+
+    /// TLS is the PEM files of `--tls-cert` and `--tls-key`.
+    public struct TLS: Sendable {
+        public let certificateChain: String
+        public let privateKey: String
     }
 
     /// Runs the server until it stops; set once, at the start of `actorkeys-server`.

@@ -11,10 +11,13 @@ import Logging
 // then every thread's arena keeps the pages of the largest body it ever held.
 _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
 Server.run = { settings in
-    let application = AdminServer.buildApplication(
+    let tls = settings.tls.map {
+        ServerConfiguration.TLSFiles(certificateChain: $0.certificateChain, privateKey: $0.privateKey)
+    }
+    let application = try AdminServer.buildApplication(
         workspace: settings.workspace,
         configuration: ServerConfiguration(
-            host: settings.host, port: settings.port, environment: ProcessInfo.processInfo.environment),
+            host: settings.host, port: settings.port, tls: tls, environment: ProcessInfo.processInfo.environment),
         logger: Logger(label: "actorkeys"))
     do {
         try await application.runService()

@@ -15,8 +15,8 @@ import Testing
 /// PostgreSQL.
 @Suite("HTTP API over a socket", .serialized)
 struct HTTPLiveTests {
-    func application(_ fixture: APIFixture) -> some ApplicationProtocol {
-        AdminServer.buildApplication(
+    func application(_ fixture: APIFixture) throws -> some ApplicationProtocol {
+        try AdminServer.buildApplication(
             workspace: fixture.workspace, configuration: ServerConfiguration(host: "127.0.0.1", port: 0))
     }
 
