@@ -170,8 +170,8 @@ enum Parse {
 
     static func flag(_ text: String?, name: String) throws -> Bool {
         switch text {
-        case nil, "false", "0": return false
-        case "true", "1", "": return true
+        case nil, "false": return false
+        case "true": return true
         default: throw APIError.invalid("\(name) is true or false")
         }
     }

@@ -195,6 +195,25 @@ struct ConfigRoutesTests {
         }
     }
 
+    @Test("a job whose server stopped reads as interrupted once it has been silent for a minute")
+    func interruptedJob() async throws {
+        let fixture = try await APIFixture(.sqlite)
+        let minutesAgo = Timestamp(millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch - 120_000)
+        var stopped = JobRecord(
+            id: "job_0123456789abcdef", kind: "rewrap", owner: "all", startedBy: "actor:admin", at: minutesAgo)
+        stopped.done = 3
+        try await fixture.base.store.saveJob(stopped)
+        let stoppedID = stopped.id
+        let live = JobRecord(id: "job_fedcba9876543210", kind: "rewrap", owner: "all", startedBy: "actor:admin")
+        try await fixture.base.store.saveJob(live)
+        try await fixture.application().test(.router) { client in
+            let old = try await client.call(.get, "/v1/admin/encryption/jobs/\(stoppedID)", as: fixture.adminToken)
+            #expect(old.json["state"] as? String == "interrupted" && old.json["done"] as? Int == 3, "\(old.text)")
+            let running = try await client.call(.get, "/v1/admin/encryption/jobs/\(live.id)", as: fixture.adminToken)
+            #expect(running.json["state"] as? String == "running", "\(running.text)")
+        }
+    }
+
     @Test(
         "an infra admin without is_admin sees the root key and scopes in status, no owners",
         arguments: [TestBackend.sqlite])
