@@ -1,6 +1,10 @@
 import ActorKeys
 internal import CPKCS11
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// PKCS11Session is one logged-in session with the token a location names, for the length of
 /// one provider call: `PKCS11Session.with` finds the token, opens the session, logs in, runs
 /// the body, and logs out and closes the session on every path, under the module's gate.
@@ -41,6 +45,23 @@ struct PKCS11Session {
     /// (v2.40 §3.2, `CK_TOKEN_INFO.label`); some modules pad with NULs, so both are trimmed.
     static func findSlot(_ functions: CK_FUNCTION_LIST, token: String, path: String) throws(RootKeyError) -> CK_SLOT_ID
     {
+        // A file-backed module (SoftHSM2) answers CKR_GENERAL_ERROR while another process rewrites
+        // a token's file in the same store (a failed login does): the scan is read-only, so it is
+        // tried again, twice, before the error stands.
+        var attempt = 0
+        while true {
+            do {
+                return try scanSlots(functions, token: token, path: path)
+            } catch  where error.message.hasSuffix(PKCS11ReturnCode.name(of: CK_RV(CKR_GENERAL_ERROR))) && attempt < 2 {
+                attempt += 1
+                usleep(useconds_t(25_000 * attempt))
+            }
+        }
+    }
+
+    private static func scanSlots(
+        _ functions: CK_FUNCTION_LIST, token: String, path: String
+    ) throws(RootKeyError) -> CK_SLOT_ID {
         var count = CK_ULONG(0)
         try PKCS11ReturnCode.check(functions.C_GetSlotList!(CK_BBOOL(CK_TRUE), nil, &count), "C_GetSlotList")
         var slots = [CK_SLOT_ID](repeating: 0, count: Int(count))
