@@ -126,6 +126,7 @@ def infra_admin(driver):
     enroll = driver.find_element(By.ID, "enroll-id")
     enroll.send_keys("carol" + Keys.ENTER)
     text_in(driver, (By.ID, "actors-status"), "Enrolled carol.")
+    text_in(driver, (By.TAG_NAME, "tbody"), "carol")
     rows = driver.find_elements(By.XPATH, "//tbody/tr[td[1][normalize-space()='ops']]")
     check(len(rows) == 1, "ops is not listed")
     rows[0].find_element(By.XPATH, ".//button[normalize-space()='Edit']").click()
@@ -141,6 +142,7 @@ def infra_admin(driver):
     driver.find_element(By.LINK_TEXT, "Encryption").click()
     text_in(driver, (By.ID, "page-title"), "Encryption")
     check(driver.current_url == base + "/ui/settings/encryption", f"wrong URL {driver.current_url}")
+    wait(driver, EC.presence_of_element_located((By.ID, "provider")))
     check(driver.find_element(By.ID, "tab-configuration").get_attribute("aria-selected") == "true", "not on Configuration")
     Select(driver.find_element(By.ID, "provider")).select_by_value("vault-transit")
     labels = [label.text for label in driver.find_elements(By.CSS_SELECTOR, "#config-form label")]
@@ -171,12 +173,15 @@ def infra_admin(driver):
     driver.find_element(By.ID, "save").click()
     text_in(driver, (By.ID, "encryption-panel"), "Saved: the workspace's root key is now vault-transit://")
     check(driver.find_element(By.ID, "tab-status").get_attribute("aria-selected") == "true", "Save did not open Status")
-    text_in(driver, (By.ID, "encryption-panel"), "vault-transit")
+    wait(driver, EC.visibility_of_element_located((By.ID, "refresh")))
+    text_in(driver, (By.CSS_SELECTOR, "#encryption-panel .facts"), "vault-transit")
     no_secret_on_page(driver)
     shoot(driver, "console-encryption-status.png")
     step("saved; Status shows the provider")
 
-    driver.find_element(By.ID, "refresh").click()
+    refresh = driver.find_element(By.ID, "refresh")
+    refresh.click()
+    wait(driver, EC.staleness_of(refresh))
     wait(driver, EC.visibility_of_element_located((By.ID, "refresh")))
     text_in(driver, (By.ID, "encryption-panel"), "Current KEK version")
     step("refreshed")
@@ -198,7 +203,8 @@ def infra_admin(driver):
     dialog = wait(driver, EC.visibility_of_element_located((By.CSS_SELECTOR, "dialog[open]")))
     dialog.find_element(By.XPATH, ".//button[normalize-space()='Remove']").click()
     text_in(driver, (By.ID, "encryption-panel"), "fallback available")
-    text_in(driver, (By.ID, "encryption-panel"), "local")
+    wait(driver, EC.visibility_of_element_located((By.ID, "refresh")))
+    text_in(driver, (By.CSS_SELECTOR, "#encryption-panel .facts"), "local")
     step("removed behind the confirmation; back on the local root key")
 
     driver.set_window_size(390, 844)
@@ -209,6 +215,7 @@ def infra_admin(driver):
     shoot(driver, "console-overview-narrow.png")
     driver.find_element(By.LINK_TEXT, "Encryption").click()
     text_in(driver, (By.ID, "page-title"), "Encryption")
+    wait(driver, EC.presence_of_element_located((By.ID, "provider")))
     overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
     check(overflow <= 0, f"the encryption page is {overflow}px wider than a narrow window")
     shoot(driver, "console-encryption-narrow.png")
@@ -240,9 +247,9 @@ def main():
     try:
         infra_admin(driver)
         plain_admin(driver)
-    except Failure as failure:
+    except Exception as failure:  # a Selenium error too: report it with a screenshot
         shoot(driver, "console-failure.png")
-        print(json.dumps({"failure": str(failure)}), flush=True)
+        print(json.dumps({"failure": f"{type(failure).__name__}: {failure}"}), flush=True)
         return 1
     finally:
         driver.quit()
