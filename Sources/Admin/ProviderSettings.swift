@@ -141,11 +141,9 @@ extension KeyAdministration {
                 }
                 try await root.reload()
             } else {
-                let provider = CountingProvider(
-                    base: try RootKeyProviders.open(
-                        location, credentials: ProviderCredentials(environment: credentials, secretsDirectory: nil),
-                        http: root.http),
-                    calls: root.calls)
+                let provider = try root.provider(
+                    for: location.description,
+                    credentials: ProviderCredentials(environment: credentials, secretsDirectory: nil))
                 _ = try await moveRoot(
                     state, keys: try await sealingKeys(of: state), to: location, provider: provider,
                     fields: configuration.storedFields)

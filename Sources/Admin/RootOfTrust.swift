@@ -47,11 +47,14 @@ public final class RootOfTrust: Sendable {
     /// How many calls this process made to its root key provider (for metrics and tests).
     public var providerCalls: Int { calls.value }
 
-    /// The provider of `uri`, counting its calls.
-    func provider(for uri: String) throws(RootKeyError) -> any RootKeyProvider {
+    /// The provider of `uri`, counting its calls: with this process's credentials, or with
+    /// `credentials` (a configuration being saved).
+    func provider(for uri: String, credentials: ProviderCredentials? = nil) throws(RootKeyError) -> any RootKeyProvider
+    {
         let location = try RootKeyLocation(parsing: uri)
         return CountingProvider(
-            base: try RootKeyProviders.open(location, credentials: credentials, http: http), calls: calls)
+            base: try RootKeyProviders.open(location, credentials: credentials ?? self.credentials, http: http),
+            calls: calls)
     }
 
     /// Unwraps the sealing keys again now (one provider call each): after the provider came back,

@@ -98,8 +98,9 @@ public enum AdminServer {
     ) throws -> some ApplicationProtocol {
         var logger = logger ?? Logger(label: "actorkeys")
         if logger.logLevel > .info { logger.logLevel = .info }
-        let head = TimeAmount.nanoseconds(Int64(configuration.headTimeout.components.seconds) * 1_000_000_000)
-        let body = TimeAmount.nanoseconds(Int64(configuration.bodyTimeout.components.seconds) * 1_000_000_000)
+        let head = TimeAmount(configuration.headTimeout)
+        let body = TimeAmount(configuration.bodyTimeout)
+        // One handler per connection: the autoclosure makes it when a connection opens.
         var server = HTTPServerBuilder.http1(
             configuration: .init(
                 additionalChannelHandlers: [RequestDeadlines(head: head, body: body)], idleTimeout: .seconds(300)))

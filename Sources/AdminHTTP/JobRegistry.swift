@@ -92,20 +92,20 @@ public final class JobRegistry: Sendable {
 
     public init(store: LedgerStore) { self.store = store }
 
-    public func job(_ id: String) async throws(AdminError) -> Job? {
+    public func job(_ id: String) async throws -> Job? {
         guard id.utf8.count <= 64 else { return nil }
-        return try await Self.admin { try await store.job(id) }.map { Job($0) }
+        return try await store.job(id).map { Job($0) }
     }
 
     /// Starts a rewrap of `owner` (nil: every owner) with `administration`'s rights.
-    public func startRewrap(_ owner: Owner?, administration: KeyAdministration) async throws(AdminError) -> Job {
+    public func startRewrap(_ owner: Owner?, administration: KeyAdministration) async throws -> Job {
         try await start(.rewrap, owner: owner?.label ?? "all", by: administration) { control throws(AdminError) in
             try await administration.rewrap(owner, control: control)
         }
     }
 
     /// Starts a root key rotation: every sealing key re-wrapped under the newest key version.
-    public func startRootRotation(administration: KeyAdministration) async throws(AdminError) -> Job {
+    public func startRootRotation(administration: KeyAdministration) async throws -> Job {
         try await start(.rootRotate, owner: "root", by: administration) { _ throws(AdminError) in
             let rotation = try await administration.rotateRoot()
             var summary = OperationSummary(total: rotation.sealingKeys)
@@ -117,11 +117,11 @@ public final class JobRegistry: Sendable {
     private func start(
         _ kind: Kind, owner: String, by administration: KeyAdministration,
         _ work: @escaping @Sendable (OperationControl) async throws(AdminError) -> OperationSummary
-    ) async throws(AdminError) -> Job {
+    ) async throws -> Job {
         let id = "job_" + Hex.encode(SecretBytes.random(count: 8).withUnsafeBytes { Array($0) })
         let record = JobRecord(
             id: id, kind: kind.rawValue, owner: owner, startedBy: administration.principal.description)
-        try await Self.admin { try await store.saveJob(record) }
+        try await store.saveJob(record)
         let progress = JobProgress(record)
         let control = OperationControl { summary in progress.update { $0.apply(summary) } }
         Task.detached { [store] in
@@ -146,10 +146,6 @@ public final class JobRegistry: Sendable {
             try? await store.saveJob(progress.current)
         }
         return Job(record)
-    }
-
-    static func admin<Result>(_ body: () async throws -> Result) async throws(AdminError) -> Result {
-        do { return try await body() } catch { throw AdminError(error) }
     }
 }
 

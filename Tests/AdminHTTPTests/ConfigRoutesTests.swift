@@ -24,18 +24,18 @@ struct ConfigRoutesTests {
 
         init() throws {
             let pin = try String(
-                contentsOfFile: try TestConnectionTests.environment("ACTORKEYS_TEST_PKCS11_PIN_FILE"), encoding: .utf8
+                contentsOfFile: try TestEnvironment.required("ACTORKEYS_TEST_PKCS11_PIN_FILE"), encoding: .utf8
             ).trimmingCharacters(in: .whitespacesAndNewlines)
-            let token = try TestConnectionTests.environment("ACTORKEYS_TEST_VAULT_TOKEN")
+            let token = try TestEnvironment.required("ACTORKEYS_TEST_VAULT_TOKEN")
             vault = [
                 "provider": "vault-transit",
-                "address": try TestConnectionTests.environment("ACTORKEYS_TEST_VAULT_ADDR"),
+                "address": try TestEnvironment.required("ACTORKEYS_TEST_VAULT_ADDR"),
                 "key_name": "actorkeys", "token": token,
             ]
             pkcs11 = [
                 "provider": "pkcs11",
-                "module_path": try TestConnectionTests.environment("ACTORKEYS_TEST_PKCS11_MODULE"),
-                "token_label": try TestConnectionTests.environment("ACTORKEYS_TEST_PKCS11_TOKEN"), "key_label": "root",
+                "module_path": try TestEnvironment.required("ACTORKEYS_TEST_PKCS11_MODULE"),
+                "token_label": try TestEnvironment.required("ACTORKEYS_TEST_PKCS11_TOKEN"), "key_label": "root",
                 "pin": pin,
             ]
             secrets = [token, pin]

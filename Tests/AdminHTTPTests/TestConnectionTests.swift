@@ -14,13 +14,6 @@ import Testing
 /// (OpenBao, SoftHSM2, moto) and the Azure Key Vault test double, as scripts/test runs them.
 @Suite("test-connection against every provider", .serialized)
 struct TestConnectionTests {
-    static func environment(_ name: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            throw TestRootKey.Missing(description: "\(name) is not set: run the tests through scripts/test")
-        }
-        return value
-    }
-
     static func json(_ fields: [String: String]) -> String {
         String(decoding: try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
     }
@@ -31,32 +24,35 @@ struct TestConnectionTests {
         let admin = fixture.base.admin
         _ = try await admin.enroll(fixture.base.id("infra"), keys: .optIn, permissions: Permissions(isInfraAdmin: true))
         let infra = try await admin.createToken(for: fixture.base.id("infra")).token
-        let vaultAddress = try Self.environment("ACTORKEYS_TEST_VAULT_ADDR")
-        let vaultToken = try Self.environment("ACTORKEYS_TEST_VAULT_TOKEN")
-        let awsSecret = try Self.environment("ACTORKEYS_TEST_AWS_SECRET_ACCESS_KEY")
-        let azureSecret = try Self.environment("ACTORKEYS_TEST_AZURE_CLIENT_SECRET")
-        let pin = try String(contentsOfFile: try Self.environment("ACTORKEYS_TEST_PKCS11_PIN_FILE"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let vaultAddress = try TestEnvironment.required("ACTORKEYS_TEST_VAULT_ADDR")
+        let vaultToken = try TestEnvironment.required("ACTORKEYS_TEST_VAULT_TOKEN")
+        let awsSecret = try TestEnvironment.required("ACTORKEYS_TEST_AWS_SECRET_ACCESS_KEY")
+        let azureSecret = try TestEnvironment.required("ACTORKEYS_TEST_AZURE_CLIENT_SECRET")
+        let pin = try String(
+            contentsOfFile: try TestEnvironment.required("ACTORKEYS_TEST_PKCS11_PIN_FILE"), encoding: .utf8
+        )
+        .trimmingCharacters(in: .whitespacesAndNewlines)
         let vault = [
             "provider": "vault-transit", "address": vaultAddress, "key_name": "actorkeys", "token": vaultToken,
         ]
         let aws = [
-            "provider": "aws-kms", "key_id": try Self.environment("ACTORKEYS_TEST_AWS_KEY_ID"),
-            "region": try Self.environment("ACTORKEYS_TEST_AWS_REGION"),
-            "endpoint": try Self.environment("ACTORKEYS_TEST_AWS_ENDPOINT"),
-            "access_key_id": try Self.environment("ACTORKEYS_TEST_AWS_ACCESS_KEY_ID"), "secret_access_key": awsSecret,
+            "provider": "aws-kms", "key_id": try TestEnvironment.required("ACTORKEYS_TEST_AWS_KEY_ID"),
+            "region": try TestEnvironment.required("ACTORKEYS_TEST_AWS_REGION"),
+            "endpoint": try TestEnvironment.required("ACTORKEYS_TEST_AWS_ENDPOINT"),
+            "access_key_id": try TestEnvironment.required("ACTORKEYS_TEST_AWS_ACCESS_KEY_ID"),
+            "secret_access_key": awsSecret,
         ]
-        let azureEndpoint = try Self.environment("ACTORKEYS_TEST_AZURE_ENDPOINT")
+        let azureEndpoint = try TestEnvironment.required("ACTORKEYS_TEST_AZURE_ENDPOINT")
         let azure = [
             "provider": "azure-keyvault",
-            "vault_url": "https://\(try Self.environment("ACTORKEYS_TEST_AZURE_VAULT_NAME")).vault.azure.net",
-            "tenant_id": try Self.environment("ACTORKEYS_TEST_AZURE_TENANT_ID"),
-            "client_id": try Self.environment("ACTORKEYS_TEST_AZURE_CLIENT_ID"), "client_secret": azureSecret,
+            "vault_url": "https://\(try TestEnvironment.required("ACTORKEYS_TEST_AZURE_VAULT_NAME")).vault.azure.net",
+            "tenant_id": try TestEnvironment.required("ACTORKEYS_TEST_AZURE_TENANT_ID"),
+            "client_id": try TestEnvironment.required("ACTORKEYS_TEST_AZURE_CLIENT_ID"), "client_secret": azureSecret,
             "key_name": "actorkeys", "endpoint": azureEndpoint, "authority": azureEndpoint,
         ]
         let pkcs11 = [
-            "provider": "pkcs11", "module_path": try Self.environment("ACTORKEYS_TEST_PKCS11_MODULE"),
-            "token_label": try Self.environment("ACTORKEYS_TEST_PKCS11_TOKEN"), "key_label": "root", "pin": pin,
+            "provider": "pkcs11", "module_path": try TestEnvironment.required("ACTORKEYS_TEST_PKCS11_MODULE"),
+            "token_label": try TestEnvironment.required("ACTORKEYS_TEST_PKCS11_TOKEN"), "key_label": "root", "pin": pin,
         ]
         func with(_ base: [String: String], _ changes: [String: String]) -> [String: String] {
             base.merging(changes) { $1 }
@@ -71,7 +67,8 @@ struct TestConnectionTests {
             ("vault no token", vault.filter { $0.key != "token" }, "auth_failed"),
             ("vault unknown key", with(vault, ["key_name": "no-such-key"]), "key_not_found"),
             (
-                "vault weak token", with(vault, ["token": try Self.environment("ACTORKEYS_TEST_VAULT_NOPERM_TOKEN")]),
+                "vault weak token",
+                with(vault, ["token": try TestEnvironment.required("ACTORKEYS_TEST_VAULT_NOPERM_TOKEN")]),
                 "permission_denied"
             ),
             ("vault unreachable", with(vault, ["address": "http://127.0.0.1:1"]), "network_error"),

@@ -9,19 +9,12 @@ import Testing
 /// root key and back, audited, with no secret in the database, the server's log or a file.
 @Suite("web console in Chromium", .serialized)
 struct ConsoleBrowserTests {
-    static func environment(_ name: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            throw TestRootKey.Missing(description: "\(name) is not set: run the tests through scripts/test")
-        }
-        return value
-    }
-
     @Test(
         "an infra admin configures, tests, saves, refreshes and removes a provider; a plain admin is sent away",
         arguments: TestBackend.allCases)
     func console(_ backend: TestBackend) async throws {
-        let python = try Self.environment("ACTORKEYS_TEST_PYTHON")
-        let vaultToken = try Self.environment("ACTORKEYS_TEST_VAULT_TOKEN")
+        let python = try TestEnvironment.required("ACTORKEYS_TEST_PYTHON")
+        let vaultToken = try TestEnvironment.required("ACTORKEYS_TEST_VAULT_TOKEN")
         let nodes = try Nodes(backend, .local)
         let infraToken = try nodes.initialize()
         #expect(try nodes.run("a", "actor", "enroll", "ops", "--admin").status == 0)

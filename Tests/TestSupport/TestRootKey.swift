@@ -31,12 +31,7 @@ public enum TestRootKey: String, CaseIterable, Sendable, CustomStringConvertible
         }
     }
 
-    func required(_ name: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            throw Missing(description: "\(name) is not set: run the tests through \(script) (scripts/test does)")
-        }
-        return value
-    }
+    func required(_ name: String) throws -> String { try TestEnvironment.required(name, from: script) }
 
     /// The root key URI; `home` is the first node's home folder (for `local:`).
     public func uri(home: String) throws -> String {
