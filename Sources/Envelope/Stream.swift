@@ -85,10 +85,15 @@ enum Stream {
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: inputCapacity, alignment: 64)
         let output = UnsafeMutableRawBufferPointer.allocate(
             byteCount: inputCapacity + maxChunks * max(0, outputUnit - inputUnit), alignment: 64)
+        // Plaintext (possibly a data key) does not outlive the call. Only the bytes ever written
+        // are zeroed (a small file from a pipe uses a few bytes of a 1 MiB batch buffer): output
+        // is counted before each chunk is opened into it; input after each read, so a read that
+        // fails part way, having written an unknown count, zeroes all of it.
+        var written = 0
+        var finished = false
         defer {
-            // Plaintext (possibly a data key) does not outlive the call.
-            sodium_memzero(
-                (plaintext == .input ? input : output).baseAddress!, (plaintext == .input ? input : output).count)
+            let side = plaintext == .input ? input : output
+            sodium_memzero(side.baseAddress!, plaintext == .input && !finished ? side.count : written)
             input.deallocate()
             output.deallocate()
         }
@@ -98,6 +103,7 @@ enum Stream {
         while true {
             let filled =
                 pending + (try source.readFully(into: UnsafeMutableRawBufferPointer(rebasing: input[pending...])))
+            if plaintext == .input { written = max(written, filled) }
             let ended = filled < inputCapacity
             // Until the input has ended, keep at least one byte back: it decides which chunk is last.
             let chunks = ended ? (filled + inputUnit - 1) / inputUnit : (filled - 1) / inputUnit
@@ -109,6 +115,7 @@ enum Stream {
                     UnsafeRawBufferPointer(rebasing: input[0..<0]),
                     UnsafeMutableRawBufferPointer(rebasing: output[0..<growth]), counter, true)
                 try sink.write(UnsafeRawBufferPointer(rebasing: output[0..<growth]))
+                finished = true
                 return
             }
             var produced = 0
@@ -116,6 +123,7 @@ enum Stream {
                 let begin = index * inputUnit
                 let length = min(inputUnit, filled - begin)
                 let outputLength = max(0, length + growth)
+                if plaintext == .output { written = max(written, produced + outputLength) }
                 try transform(
                     UnsafeRawBufferPointer(rebasing: input[begin..<(begin + length)]),
                     UnsafeMutableRawBufferPointer(rebasing: output[produced..<(produced + outputLength)]),
@@ -124,7 +132,10 @@ enum Stream {
                 counter += 1
             }
             try sink.write(UnsafeRawBufferPointer(rebasing: output[0..<produced]))
-            if ended { return }
+            if ended {
+                finished = true
+                return
+            }
             pending = filled - chunks * inputUnit
             input.baseAddress!.copyMemory(from: input.baseAddress! + chunks * inputUnit, byteCount: pending)
         }
