@@ -154,3 +154,34 @@ let package = Package(
             ]),
     ]
 )
+
+// libFuzzer targets (Fuzz/README.md, scripts/fuzz), only when ACTORKEYS_FUZZ is set: the normal
+// build never sees them. Our own modules are built with coverage and the address sanitizer (and
+// testable, for the internal parsers); dependencies are not, so coverage guides the fuzzer
+// through our code only.
+if Context.environment["ACTORKEYS_FUZZ"] != nil {
+    let instrumented: SwiftSetting = .unsafeFlags(["-sanitize=fuzzer,address", "-enable-testing"])
+    for target in package.targets where ["ActorKeys", "Envelope", "Admin"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [instrumented]
+    }
+    package.targets += [
+        .systemLibrary(name: "CFuzzer", path: "Fuzz/Sources/CFuzzer"),
+        .target(
+            name: "FuzzSupport", dependencies: ["ActorKeys", "Envelope", "CFuzzer"], path: "Fuzz/Sources/FuzzSupport"),
+    ]
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzAgeHeader", ["Envelope", "ActorKeys"]), ("FuzzArmor", ["Envelope"]),
+        ("FuzzStream", ["Envelope", "ActorKeys"]),
+        ("FuzzRecordEnvelope", ["Envelope", "ActorKeys"]), ("FuzzIdentityFile", ["ActorKeys"]),
+        ("FuzzRecipientsFile", ["ActorKeys"]), ("FuzzRequestBody", ["Admin"]),
+    ]
+    for fuzzTarget in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: fuzzTarget.name, dependencies: fuzzTarget.dependencies + ["FuzzSupport"],
+                path: "Fuzz/Sources/\(fuzzTarget.name)",
+                swiftSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-parse-as-library"])],
+                linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]))
+        package.products.append(.executable(name: fuzzTarget.name, targets: [fuzzTarget.name]))
+    }
+}

@@ -1,0 +1,31 @@
+import ActorKeys
+import FuzzSupport
+
+// Recipients files as age -R reads them (one age1… a line, `#` comments, blank lines, CRLF). A
+// file either fails as a malformed recipient or parses to recipients that encode back to their
+// lines, in order, and parse again to themselves.
+
+func fuzzRecipientsFile(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let contents = UnsafeRawBufferPointer(start: start, count: count)
+    let recipients: [X25519Recipient]
+    do throws(ActorKeysError) {
+        recipients = try RecipientsFile.parse(contents)
+    } catch {
+        require(error.code == .malformedRecipient, "a recipients file failed with another error class: \(error)")
+        return 0
+    }
+    let lines = KeyFileLines.significant(in: contents)
+    require(lines.count == recipients.count, "\(recipients.count) recipients from \(lines.count) lines")
+    for (recipient, line) in zip(recipients, lines) {
+        let lowercased = line.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
+        require(Array(recipient.encoded.utf8) == lowercased, "a recipient encodes to another line than its own")
+        require(
+            (try? X25519Recipient(parsing: recipient.encoded)) == recipient, "an encoded recipient parses to another")
+    }
+    return 0
+}
+
+@main
+enum FuzzRecipientsFileMain {
+    static func main() { FuzzDriver.run(fuzzRecipientsFile) }
+}
