@@ -47,6 +47,14 @@ extension KeyAdministration {
         try await record("admin.\(action).error.\(code)", target: nil, outcome: "failure", details: details)
     }
 
+    /// Records `admin.<action>.error.<code>` for a request refused before its use case ran (a
+    /// body that breaks its schema, or is too large), so that every failure of an action is in
+    /// the trail. `reason` is the refusal's message, which never repeats a submitted value.
+    public func recordRefusedRequest(_ action: String, target: String?, code: String, reason: String) async {
+        try? await record(
+            "admin.\(action).error.\(code)", target: target, outcome: "failure", details: ["error": reason])
+    }
+
     /// Records `admin.<action>.success`, for actions that are not a use case of their own.
     public func recordSuccess(_ action: String, target: String?, details: AuditDetails) async throws(AdminError) {
         try await record("admin.\(action).success", target: target, outcome: "success", details: details)

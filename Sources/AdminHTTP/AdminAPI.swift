@@ -18,7 +18,7 @@ enum AdminAPI {
         """
 
     static let actorID = Endpoint.Parameter.path("id", .slug, "The actor id.")
-    static let after = Endpoint.Parameter.query("after", .count, "Items after this sequence number (default 0).")
+    static let after = Endpoint.Parameter.query("after", .cursor, "Items after this sequence number (default 0).")
     static let limit = Endpoint.Parameter.query(
         "limit", .integer(minimum: 1, maximum: 1000), "At most this many (default 100).")
 
@@ -39,7 +39,7 @@ enum AdminAPI {
         },
         Endpoint(
             .get, "/openapi.yaml", "This document.", access: .open,
-            replies: [.text("application/yaml", "The OpenAPI document.")]
+            replies: [.yaml("The OpenAPI document.")]
         ) { c, _, _ in
             c.system.document()
         },

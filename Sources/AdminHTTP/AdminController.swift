@@ -13,6 +13,27 @@ struct AdminController: Sendable {
     let metrics: HTTPMetrics
 
     static let bodyLimit = 16 * 1024
+    /// A provider's fields: every schema-valid body fits, even with each of its 19 fields at
+    /// its longest (1,024 characters), each an astral character escaped as `\uD83D\uDE00`.
+    static let providerBodyLimit = 256 * 1024
+
+    /// Decodes the body of `action`: a body refused is a failure of that action, audited as one
+    /// (`admin.<action>.error.<code>`), like every other.
+    private func body<Body: JSONRequest>(
+        _ type: Body.Type, of request: Request, for action: String, target: String? = nil,
+        by administration: KeyAdministration, limit: Int = Self.bodyLimit
+    ) async throws -> Body {
+        do {
+            return try await JSONBody.decode(type, from: request, limit: limit)
+        } catch let error as AdminError {
+            await administration.recordRefusedRequest(
+                action, target: target, code: error.code.rawValue, reason: error.message)
+            throw error
+        } catch let error as APIError {
+            await administration.recordRefusedRequest(action, target: target, code: error.code, reason: error.message)
+            throw error
+        }
+    }
 
     /// The administration acting as the request's principal, with its permissions.
     private func administration(_ context: AdminRequestContext) throws -> KeyAdministration {
@@ -24,7 +45,7 @@ struct AdminController: Sendable {
 
     func enroll(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let administration = try administration(context)
-        let body = try await JSONBody.decode(EnrollRequest.self, from: request, limit: Self.bodyLimit)
+        let body = try await body(EnrollRequest.self, of: request, for: "actor.enroll", by: administration)
         let id = try Parse.actor(body.actorID ?? "")
         let enrollment = try await administration.enroll(id, keys: body.keyPolicy, permissions: body.permissions)
         return JSONResponse.make(.created, ActorReport(enrollment.actor, keys: enrollment.key.map { [$0] } ?? []))
@@ -41,7 +62,9 @@ struct AdminController: Sendable {
 
     func testConnection(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let administration = try administration(context)
-        let body = try await JSONBody.decode(ProviderConfigRequest.self, from: request, limit: Self.bodyLimit)
+        let body = try await body(
+            ProviderConfigRequest.self, of: request, for: "encryption.test_connection", by: administration,
+            limit: Self.providerBodyLimit)
         let result = try await administration.testConnection(try ProviderConfiguration(body))
         return JSONResponse.make(.ok, ConnectionTestReport(result))
     }
@@ -49,7 +72,8 @@ struct AdminController: Sendable {
     func patchActor(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let id = try Parse.actor(try context.parameters.require("id"))
         let administration = try administration(context)
-        let body = try await JSONBody.decode(PatchActorRequest.self, from: request, limit: Self.bodyLimit)
+        let body = try await body(
+            PatchActorRequest.self, of: request, for: "actor.set", target: id.rawValue, by: administration)
         _ = try await administration.setPermissions(of: id, body.change)
         return JSONResponse.make(.ok, ActorReport(try await administration.actor(id)))
     }
@@ -69,7 +93,7 @@ struct AdminController: Sendable {
 
     func rotate(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let administration = try administration(context)
-        let body = try await JSONBody.decode(RotateKeyRequest.self, from: request, limit: Self.bodyLimit)
+        let body = try await body(RotateKeyRequest.self, of: request, for: "encryption.rotate", by: administration)
         let owner: Owner = try body.actorID.map { .actor(try Parse.actor($0)) } ?? .shared
         let rotation = try await administration.rotate(owner, name: body.name, force: body.force ?? false)
         metrics.recordRotation()
@@ -78,10 +102,9 @@ struct AdminController: Sendable {
 
     func rewrap(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let administration = try administration(context)
-        let body = try await JSONBody.decode(RewrapRequest.self, from: request, limit: Self.bodyLimit)
+        let body = try await body(RewrapRequest.self, of: request, for: "encryption.rewrap", by: administration)
         let all = body.all ?? false
         let actor = try body.actorID.map { try Parse.actor($0) }
-        if all && actor != nil { throw APIError.invalid("give actor_id or all, not both") }
         let owner: Owner? = all ? nil : actor.map { .actor($0) } ?? .shared
         try await administration.authorize("encryption.rewrap", target: actor?.rawValue, needs: [.isAdmin])
         if let actor { _ = try await administration.actor(actor) }
@@ -119,7 +142,9 @@ struct AdminController: Sendable {
     /// Tests, then saves; a failed test is a 400 whose code is the test's `error_code`.
     func saveConfig(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let administration = try administration(context)
-        let body = try await JSONBody.decode(ProviderConfigRequest.self, from: request, limit: Self.bodyLimit)
+        let body = try await body(
+            ProviderConfigRequest.self, of: request, for: "encryption.config.save", by: administration,
+            limit: Self.providerBodyLimit)
         switch try await administration.saveProviderSettings(try ProviderConfiguration(body)) {
         case .saved(let settings):
             return JSONResponse.make(.ok, ProviderSettingsReport(settings))

@@ -34,6 +34,8 @@ struct Endpoint: Sendable {
         enum Body: Sendable {
             case json(JSONType, schemas: [@Sendable () -> ObjectDescription])
             case text(contentType: String)
+            /// A YAML document: what a client parses from it is an object.
+            case yaml
         }
 
         let status: Int
@@ -47,6 +49,8 @@ struct Endpoint: Sendable {
         static func text(_ contentType: String, _ summary: String) -> Reply {
             Reply(status: 200, summary: summary, body: .text(contentType: contentType))
         }
+
+        static func yaml(_ summary: String) -> Reply { Reply(status: 200, summary: summary, body: .yaml) }
 
         static func error(_ status: Int) -> Reply {
             .json(status, ErrorReport.self, errorSummaries[status] ?? "An error.")

@@ -67,7 +67,12 @@ enum OpenAPIDocument {
                 (
                     "requestBody",
                     .map([
-                        ("required", .bool(request.properties.contains(where: \.required))),
+                        (
+                            "required",
+                            .bool(
+                                request.properties.contains(where: \.required)
+                                    || request.rules.contains(where: \.needsAField))
+                        ),
                         ("content", .map([("application/json", .map([("schema", schema(.reference(request.name)))]))])),
                     ])
                 ))
@@ -83,6 +88,9 @@ enum OpenAPIDocument {
                             response.append(("content", .map([("application/json", .map([("schema", schema(type))]))])))
                         case .text(let contentType):
                             response.append(("content", .map([(contentType, .map([("schema", schema(.string))]))])))
+                        case .yaml:
+                            let object: YAML = .map([("type", .string("object"))])
+                            response.append(("content", .map([("application/yaml", .map([("schema", object)]))])))
                         }
                         return (String(reply.status), .map(response))
                     })
@@ -105,7 +113,43 @@ enum OpenAPIDocument {
                         (property.name, schema(property.type, description: property.summary))
                     })
             ))
+        if object.rules.contains(.notEmpty) { members.append(("minProperties", .integer(1))) }
+        let combined = object.rules.compactMap(rule)
+        if !combined.isEmpty { members.append(("allOf", .list(combined))) }
         return .map(members)
+    }
+
+    /// A rule over several properties as a JSON Schema to combine with `allOf` (nil for
+    /// `notEmpty`, which is `minProperties`).
+    private static func rule(_ rule: ObjectRule) -> YAML? {
+        func required(_ names: [String]) -> YAML { .map([("required", .list(names.map(YAML.string)))]) }
+        switch rule {
+        case .atMostOne(let names):
+            let pairs = names.indices.flatMap { i in names.indices.dropFirst(i + 1).map { [names[i], names[$0]] } }
+            return .map([("not", pairs.count == 1 ? required(pairs[0]) : .map([("anyOf", .list(pairs.map(required)))]))]
+            )
+        case .exactlyOne(let names):
+            return .map([("oneOf", .list(names.map { required([$0]) }))])
+        case .notEmpty:
+            return nil
+        case .requires(let names, let field, let value):
+            return .map([
+                (
+                    "if",
+                    .map([
+                        ("properties", .map([(field, .map([("const", .string(value))]))])),
+                        ("required", .list([.string(field)])),
+                    ])
+                ),
+                (
+                    "then",
+                    .map([
+                        ("required", .list(names.map(YAML.string))),
+                        ("properties", .map(names.map { ($0, .map([("minLength", .integer(1))])) })),
+                    ])
+                ),
+            ])
+        }
     }
 
     /// The JSON Schema of `type` (OpenAPI 3.1 is JSON Schema 2020-12).
@@ -115,11 +159,16 @@ enum OpenAPIDocument {
         case .string(let rules):
             members.append(("type", .string("string")))
             if let format = rules.format { members.append(("format", .string(format))) }
-            if let pattern = rules.pattern { members.append(("pattern", .string(pattern))) }
+            if let pattern = rules.pattern ?? (rules.forbidsNUL ? "^[^\\x00]*$" : nil) {
+                members.append(("pattern", .string(pattern)))
+            }
             if let minLength = rules.minLength { members.append(("minLength", .integer(Int64(minLength)))) }
             if let maxLength = rules.maxLength { members.append(("maxLength", .integer(Int64(maxLength)))) }
             if let values = rules.values { members.append(("enum", .list(values.map(YAML.string)))) }
             if let encoding = rules.contentEncoding { members.append(("contentEncoding", .string(encoding))) }
+            if let excluded = rules.excluded {
+                members.append(("not", .map([("enum", .list(excluded.map(YAML.string)))])))
+            }
         case .integer(let minimum, let maximum):
             members.append(("type", .string("integer")))
             if let minimum { members.append(("minimum", .integer(minimum))) }

@@ -8,6 +8,7 @@ import HummingbirdTesting
 import Ledger
 import TestSupport
 import Testing
+import Yams
 
 @testable import AdminHTTP
 
@@ -97,6 +98,13 @@ func expectConforms(
         #expect(
             reply.contentType?.hasPrefix(contentType) == true,
             "\(method) \(path): content type \(reply.contentType ?? "none")", sourceLocation: sourceLocation)
+    case .yaml:
+        #expect(
+            reply.contentType?.hasPrefix("application/yaml") == true,
+            "\(method) \(path): content type \(reply.contentType ?? "none")", sourceLocation: sourceLocation)
+        #expect(
+            (try? Yams.load(yaml: reply.text)) is [String: Any], "\(method) \(path): the body is not a YAML mapping",
+            sourceLocation: sourceLocation)
     case .json(let type, _):
         #expect(
             reply.contentType?.hasPrefix("application/json") == true,

@@ -103,5 +103,10 @@ public struct ImportReport: JSONReport {
 extension JSONType {
     public static let entryID = JSONType.string(StringRules(pattern: "^[0-7][0-9A-HJKMNP-TV-Z]{25}$"))
     public static let entryKind = JSONType.string(StringRules(pattern: "^[A-Za-z0-9._/-]{1,64}$"))
-    public static let base64 = JSONType.string(StringRules(contentEncoding: "base64"))
+    /// Canonical padded base64 (RFC 4648 §4), as `Base64.decode` accepts it: whole groups of four,
+    /// and zero bits after the last byte.
+    public static let base64 = JSONType.string(
+        StringRules(
+            pattern: "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$",
+            contentEncoding: "base64"))
 }

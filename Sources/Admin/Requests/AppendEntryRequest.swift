@@ -17,10 +17,12 @@ public struct AppendEntryRequest: JSONRequest {
         [
             .init("actor_id", \.actorID, "The writer (default over HTTP: the token's actor).", as: .slug),
             .init("kind", \.kind, "What the entry is. Default prompt.", as: .entryKind),
-            .init("payload", \.payload, "The payload as UTF-8 text. Excludes payload_base64."),
+            .init(
+                "payload", \.payload, "The payload as UTF-8 text, without NUL. Excludes payload_base64.",
+                as: .string(StringRules(forbidsNUL: true))),
             .init("payload_base64", \.payloadBase64, "The payload as base64 bytes. Excludes payload.", as: .base64),
             .init("encrypt", \.encrypt, "Seal it under the writer's key (or the shared key). Default true."),
-        ])
+        ], rules: [.exactlyOne(["payload", "payload_base64"])])
 
     /// The entry for `writer` (the request's actor_id, or the default the caller gives).
     public func entry(defaultWriter: ActorID? = nil) throws(AdminError) -> NewEntry {

@@ -18,7 +18,7 @@ public struct PatchActorRequest: JSONRequest {
                 "May configure the root key provider. Changing it needs is_infra_admin as well as is_admin."),
             .init("can_rotate_encryption_key", \.canRotateEncryptionKey, "May rotate, retire and re-encrypt."),
             .init("can_shred", \.canShred, "May shred actors."),
-        ])
+        ], rules: [.notEmpty])
 
     public var change: PermissionChange {
         PermissionChange(

@@ -31,7 +31,8 @@ public struct ProviderConfigRequest: JSONRequest {
 
     public init() {}
 
-    static let text = JSONType.string(StringRules(maxLength: 2048))
+    /// Room for any real value (a Vault batch token, a module path, a URL).
+    public static let text = JSONType.string(StringRules(maxLength: 1024))
 
     public static let schema = RequestSchema<Self>(
         "ProviderConfig", "A root key provider and its fields. Secret fields are marked and never returned.",
@@ -60,6 +61,14 @@ public struct ProviderConfigRequest: JSONRequest {
             .init("token_label", \.tokenLabel, "pkcs11: the token's label.", as: text),
             .init("key_label", \.keyLabel, "pkcs11: the key's label.", as: text),
             .init("pin", \.pin, "pkcs11: the user PIN (secret).", as: text),
+        ],
+        // The fields each provider's root key URI is made of (ProviderConfiguration.uri). Secrets
+        // are never required: a blank or absent one keeps the stored secret.
+        rules: [
+            .requires(["address", "key_name"], when: "provider", is: ProviderKind.vaultTransit.rawValue),
+            .requires(["key_id", "region"], when: "provider", is: ProviderKind.awsKMS.rawValue),
+            .requires(["vault_url", "key_name"], when: "provider", is: ProviderKind.azureKeyVault.rawValue),
+            .requires(["module_path", "token_label", "key_label"], when: "provider", is: ProviderKind.pkcs11.rawValue),
         ])
 }
 

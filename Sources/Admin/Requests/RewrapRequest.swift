@@ -11,5 +11,5 @@ public struct RewrapRequest: JSONRequest {
         [
             .init("actor_id", \.actorID, "The actor; absent for the shared key. Excludes all.", as: .slug),
             .init("all", \.all, "Every owner. Excludes actor_id. Default false."),
-        ])
+        ], rules: [.atMostOne(["actor_id", "all"])])
 }

@@ -15,9 +15,18 @@ public indirect enum JSONType: Sendable, Hashable {
     public static let string = JSONType.string(StringRules())
     public static let integer = JSONType.integer(minimum: nil, maximum: nil)
     public static let count = JSONType.integer(minimum: 0, maximum: nil)
+    /// A position in a sequence: what a signed 64-bit integer holds.
+    public static let cursor = JSONType.integer(minimum: 0, maximum: Int64.max)
     public static let dateTime = JSONType.string(StringRules(format: "date-time"))
     public static let slug = JSONType.string(StringRules(pattern: "^[a-z0-9][a-z0-9._-]{0,63}$", maxLength: 64))
     public static let fingerprint = JSONType.string(StringRules(pattern: "^[0-9a-f]{16}$"))
+
+    /// A slug that is none of `reserved`.
+    public static func slug(excluding reserved: [String]) -> JSONType {
+        guard case .string(var rules) = slug else { return slug }
+        rules.excluded = reserved
+        return .string(rules)
+    }
 
     /// A string that is one of `values`.
     public static func oneOf(_ values: [String]) -> JSONType { .string(StringRules(values: values)) }
@@ -39,11 +48,16 @@ public struct StringRules: Sendable, Hashable {
     public var values: [String]?
     /// `contentEncoding`, for base64 payloads.
     public var contentEncoding: String?
+    /// Values that are refused although they match the rest (`not: {enum: …}`): reserved names.
+    public var excluded: [String]?
+    /// No NUL character (the document's pattern `^[^\x00]*$`, checked without a regex: payloads
+    /// are large).
+    public var forbidsNUL: Bool
 
     public init(
         format: String? = nil, pattern: String? = nil, minLength: Int? = nil, maxLength: Int? = nil,
         values: [String]? = nil,
-        contentEncoding: String? = nil
+        contentEncoding: String? = nil, excluded: [String]? = nil, forbidsNUL: Bool = false
     ) {
         self.format = format
         self.pattern = pattern
@@ -51,6 +65,8 @@ public struct StringRules: Sendable, Hashable {
         self.maxLength = maxLength
         self.values = values
         self.contentEncoding = contentEncoding
+        self.excluded = excluded
+        self.forbidsNUL = forbidsNUL
     }
 }
 
@@ -99,6 +115,8 @@ public struct ObjectDescription: Sendable {
     public let name: String
     public let summary: String
     public let properties: [Property]
+    /// Rules over several properties at once (requests only).
+    public let rules: [ObjectRule]
     /// The named schemas this one refers to, so that a document can include them all.
     public let references: [@Sendable () -> ObjectDescription]
 }
@@ -117,17 +135,19 @@ public struct ObjectSchema<Field: SchemaField>: Sendable {
     public let name: String
     public let summary: String
     public let fields: [Field]
+    public let rules: [ObjectRule]
 
-    public init(_ name: String, _ summary: String, _ fields: [Field]) {
+    public init(_ name: String, _ summary: String, _ fields: [Field], rules: [ObjectRule] = []) {
         self.name = name
         self.summary = summary
         self.fields = fields
+        self.rules = rules
     }
 
     public var description: ObjectDescription {
         ObjectDescription(
             name: name, summary: summary,
             properties: fields.map { .init(name: $0.name, type: $0.type, required: $0.required, summary: $0.summary) },
-            references: fields.flatMap(\.references))
+            rules: rules, references: fields.flatMap(\.references))
     }
 }

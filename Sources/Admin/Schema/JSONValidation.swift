@@ -60,8 +60,10 @@ extension StringRules {
         let length = text.unicodeScalars.count
         if let minLength, length < minLength { return "must be at least \(minLength) characters" }
         if let maxLength, length > maxLength { return "must be at most \(maxLength) characters" }
+        if forbidsNUL, text.utf8.contains(0) { return "must not contain NUL" }
         if let pattern, !Patterns.matches(pattern, text) { return "must match \(pattern)" }
         if format == "date-time", Timestamp(rfc3339: text) == nil { return "must be a date-time (RFC 3339)" }
+        if let excluded, excluded.contains(text) { return "must not be \(text) (reserved)" }
         return nil
     }
 }
@@ -81,7 +83,7 @@ extension ObjectDescription {
                 return ".\(key) \(problem)"
             }
         }
-        return nil
+        return rules.lazy.compactMap { $0.violation(by: members) }.first.map { "\($0) (\(name))" }
     }
 }
 

@@ -1,7 +1,8 @@
 /// JSONRequest is a request body: a `Decodable` type whose schema lists its fields once. That
 /// list decodes the body strictly and states the OpenAPI schema, so the document says exactly
 /// what the server enforces: one JSON object, no key twice, no unknown key, no `null`, each value
-/// of its field's type and within its rules (pattern, length, allowed values, bounds).
+/// of its field's type and within its rules (pattern, length, allowed values, bounds), and the
+/// schema's rules over several fields (`ObjectRule`).
 public protocol JSONRequest: Decodable, Sendable {
     /// A request with every field absent; the schema's fields fill it in.
     init()
@@ -28,6 +29,9 @@ extension JSONRequest {
         }
         self.init()
         for field in schema.fields { try field.apply(fields[field.name], &self) }
+        if let problem = schema.rules.lazy.compactMap({ $0.violation(by: fields) }).first {
+            throw AdminError(.invalidArgument, problem)
+        }
     }
 
     /// Decodes a body: empty (or only whitespace) is `{}`; anything that is not JSON is
