@@ -183,9 +183,11 @@ struct RegistryTests {
     func ageLimitAcrossProcesses(_ backend: TestBackend) async throws {
         let fixture = try await RegistryFixture(backend)
         let owner = Owner.actor(fixture.alice)
-        let policy = DataKeyPolicy(maxAge: .milliseconds(400))
+        // Long enough that the key minted next is still young for the third process, even on a
+        // loaded machine; the first one has outlived it.
+        let policy = DataKeyPolicy(maxAge: .milliseconds(1500))
         let old = try await fixture.registry(policy: policy).seal([1], owner: owner, entryID: "old")
-        try await Task.sleep(for: .milliseconds(500))
+        try await Task.sleep(for: .milliseconds(1600))
         let later = fixture.registry(policy: policy)
         let new = try await later.seal([2], owner: owner, entryID: "new")
         #expect(new.dataKey != old.dataKey)

@@ -201,11 +201,12 @@ import Testing
         let started = ContinuousClock.now
         let error = await #expect(throws: RootKeyError.self) {
             try await BlockingCall.run(timeout: .milliseconds(200), "a hung module") { () throws(RootKeyError) in
-                usleep(2_000_000)
+                usleep(6_000_000)
             }
         }
         #expect(error?.code == .networkError)
-        #expect(ContinuousClock.now - started < .seconds(1.5))
+        // Well before the hung call returns, with room for a loaded machine running the suite.
+        #expect(ContinuousClock.now - started < .seconds(4))
     }
 }
 

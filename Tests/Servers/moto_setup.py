@@ -61,7 +61,9 @@ def main():
 
     good = client("kms", endpoint, access["AccessKeyId"], access["SecretAccessKey"])
     good.describe_key(KeyId=key["Arn"])
-    wrong = client("kms", endpoint, access["AccessKeyId"], access["SecretAccessKey"][:-1] + "x")
+    secret = access["SecretAccessKey"]
+    # One character off; never the same character (a secret ending in "x" made this flaky).
+    wrong = client("kms", endpoint, access["AccessKeyId"], secret[:-1] + ("y" if secret.endswith("x") else "x"))
     try:
         wrong.describe_key(KeyId=key["Arn"])
     except botocore.exceptions.ClientError as error:
