@@ -8,7 +8,8 @@ import FuzzSupport
 // each header, and the MAC is computed over those bytes. Every input is then decrypted with a
 // fixed identity, for the X25519 stanza checks, the MAC and, past it, the payload.
 
-func fuzzAgeHeader(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzAgeHeader(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let input = Array(UnsafeRawBufferPointer(start: start, count: count))
     var source = BufferedSource(BytesSource(input))
     if let header = try? Header.parse(from: &source) {

@@ -8,7 +8,8 @@ import FuzzSupport
 // whitespace allowed around the block and CRLF line endings: the reader accepts one spelling of
 // each file.
 
-func fuzzArmor(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzArmor(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     var input = FuzzInput(UnsafeRawBufferPointer(start: start, count: count))
     let readSizes = chopping(input.byte())
     let text = input.rest()

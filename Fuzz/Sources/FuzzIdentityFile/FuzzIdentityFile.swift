@@ -5,7 +5,8 @@ import FuzzSupport
 // lines, CRLF). A file either fails as a malformed identity or parses to identities that encode
 // back to exactly their lines (only the canonical uppercase Bech32 is accepted), in order.
 
-func fuzzIdentityFile(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzIdentityFile(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let contents = UnsafeRawBufferPointer(start: start, count: count)
     let identities: [X25519Identity]
     do throws(ActorKeysError) {

@@ -5,7 +5,8 @@ import FuzzSupport
 // file either fails as a malformed recipient or parses to recipients that encode back to their
 // lines, in order, and parse again to themselves.
 
-func fuzzRecipientsFile(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzRecipientsFile(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let contents = UnsafeRawBufferPointer(start: start, count: count)
     let recipients: [X25519Recipient]
     do throws(ActorKeysError) {

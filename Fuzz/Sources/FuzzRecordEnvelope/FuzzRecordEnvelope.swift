@@ -22,7 +22,8 @@ private let contexts: [RecordContext] = {
     }
 }()
 
-func fuzzRecordEnvelope(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzRecordEnvelope(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     var input = FuzzInput(UnsafeRawBufferPointer(start: start, count: count))
     let mode = input.byte()
     if mode & 1 == 0 {

@@ -12,7 +12,8 @@ private let requests: [any JSONRequest.Type] = [
     ProviderConfigRequest.self, AppendEntryRequest.self,
 ]
 
-func fuzzRequestBody(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzRequestBody(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     var input = FuzzInput(UnsafeRawBufferPointer(start: start, count: count))
     let request = requests[Int(input.byte()) % requests.count]
     let body = input.rest()

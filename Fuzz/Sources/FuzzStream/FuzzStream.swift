@@ -10,13 +10,14 @@ import FuzzSupport
 // whether the reader knows the size up front (a file) or not (a pipe, read in 1 MiB batches);
 // decryption must give back the plaintext exactly when nothing changed, and fail otherwise.
 
-func fuzzStream(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzStream(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     var input = FuzzInput(UnsafeRawBufferPointer(start: start, count: count))
     let mode = input.byte()
     if mode & 1 == 0 {
         let payload = input.rest()
         let opened = decrypt(
-            ChoppySource(payload, readSizes: mode & 2 == 0 ? [] : [Int(mode)], reportsSize: mode & 4 == 0))
+            ChoppySource(payload, readSizes: mode & 2 == 0 ? [] : [Int(mode)], reportsSize: mode & 12 != 0))
         require(opened == nil, "a payload that was never encrypted decrypted")
         return 0
     }
@@ -31,7 +32,8 @@ func fuzzStream(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let mutation = Mutation.read(from: &input, count: sink.bytes.count)
     let (ciphertext, changed) = mutation.apply(to: sink.bytes)
     let sizes = readSizes(&input, count: ciphertext.count)
-    let opened = decrypt(ChoppySource(ciphertext, readSizes: sizes, reportsSize: input.byte() % 4 != 0))
+    // One in four reads in pipe-sized batches; an exhausted input (0) reads a file.
+    let opened = decrypt(ChoppySource(ciphertext, readSizes: sizes, reportsSize: input.byte() % 4 != 3))
     if changed {
         require(opened == nil, "a payload of \(plaintext.count) bytes decrypted after \(mutation)")
     } else {
