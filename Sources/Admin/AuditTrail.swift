@@ -41,18 +41,15 @@ extension KeyAdministration {
             details: ["error": error.message])
     }
 
-    /// Records `admin.<action>.error.<code>` for a refusal that is an answer, not a thrown
-    /// error (a provider configuration whose test failed): `code` is the test's error code.
-    func recordRejection(_ action: String, code: String, details: AuditDetails) async throws(AdminError) {
-        try await record("admin.\(action).error.\(code)", target: nil, outcome: "failure", details: details)
-    }
-
-    /// Records `admin.<action>.error.<code>` for a request refused before its use case ran (a
-    /// body that breaks its schema, or is too large), so that every failure of an action is in
-    /// the trail. `reason` is the refusal's message, which never repeats a submitted value.
-    public func recordRefusedRequest(_ action: String, target: String?, code: String, reason: String) async {
-        try? await record(
-            "admin.\(action).error.\(code)", target: target, outcome: "failure", details: ["error": reason])
+    /// Records `admin.<action>.error.<code>` for a refusal that is not a use case's thrown
+    /// error: a provider configuration whose test failed (`code` is the test's error code), or
+    /// a request refused before its use case ran (a body that breaks its schema, or is too
+    /// large), so that every failure of an action is in the trail. Details never hold a
+    /// submitted value.
+    public func recordRejection(
+        _ action: String, target: String? = nil, code: String, details: AuditDetails
+    ) async throws(AdminError) {
+        try await record("admin.\(action).error.\(code)", target: target, outcome: "failure", details: details)
     }
 
     /// Records `admin.<action>.success`, for actions that are not a use case of their own.

@@ -26,11 +26,12 @@ struct AdminController: Sendable {
         do {
             return try await JSONBody.decode(type, from: request, limit: limit)
         } catch let error as AdminError {
-            await administration.recordRefusedRequest(
-                action, target: target, code: error.code.rawValue, reason: error.message)
+            try? await administration.recordRejection(
+                action, target: target, code: error.code.rawValue, details: ["error": error.message])
             throw error
         } catch let error as APIError {
-            await administration.recordRefusedRequest(action, target: target, code: error.code, reason: error.message)
+            try? await administration.recordRejection(
+                action, target: target, code: error.code, details: ["error": error.message])
             throw error
         }
     }

@@ -159,7 +159,7 @@ enum OpenAPIDocument {
         case .string(let rules):
             members.append(("type", .string("string")))
             if let format = rules.format { members.append(("format", .string(format))) }
-            if let pattern = rules.pattern ?? (rules.forbidsNUL ? "^[^\\x00]*$" : nil) {
+            if let pattern = rules.pattern ?? (rules.forbidsNUL ? StringRules.noNULPattern : nil) {
                 members.append(("pattern", .string(pattern)))
             }
             if let minLength = rules.minLength { members.append(("minLength", .integer(Int64(minLength)))) }

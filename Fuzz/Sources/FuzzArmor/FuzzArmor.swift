@@ -36,15 +36,12 @@ private func decode(_ text: [UInt8], readSizes: [Int]) -> [UInt8]? {
     var decoded = [UInt8]()
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
     defer { buffer.deallocate() }
-    do throws(EnvelopeError) {
+    return outcome(failingOnlyAs: .malformedArmor, "armor") { () throws(EnvelopeError) in
         while true {
             let read = try reader.read(into: buffer)
             if read == 0 { return decoded }
             decoded += buffer[0..<read]
         }
-    } catch {
-        require(error.code == .malformedArmor, "armor failed with another error class: \(error)")
-        return nil
     }
 }
 

@@ -8,13 +8,11 @@ import FuzzSupport
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIdentityFile(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let contents = UnsafeRawBufferPointer(start: start, count: count)
-    let identities: [X25519Identity]
-    do throws(ActorKeysError) {
-        identities = try IdentityFile.parse(contents)
-    } catch {
-        require(error.code == .malformedIdentity, "an identity file failed with another error class: \(error)")
-        return 0
-    }
+    guard
+        let identities = outcome(
+            failingOnlyAs: .malformedIdentity, "an identity file",
+            { () throws(ActorKeysError) in try IdentityFile.parse(contents) })
+    else { return 0 }
     let lines = KeyFileLines.significant(in: contents)
     require(lines.count == identities.count, "\(identities.count) identities from \(lines.count) lines")
     for (identity, line) in zip(identities, lines) {

@@ -8,13 +8,11 @@ import FuzzSupport
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRecipientsFile(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let contents = UnsafeRawBufferPointer(start: start, count: count)
-    let recipients: [X25519Recipient]
-    do throws(ActorKeysError) {
-        recipients = try RecipientsFile.parse(contents)
-    } catch {
-        require(error.code == .malformedRecipient, "a recipients file failed with another error class: \(error)")
-        return 0
-    }
+    guard
+        let recipients = outcome(
+            failingOnlyAs: .malformedRecipient, "a recipients file",
+            { () throws(ActorKeysError) in try RecipientsFile.parse(contents) })
+    else { return 0 }
     let lines = KeyFileLines.significant(in: contents)
     require(lines.count == recipients.count, "\(recipients.count) recipients from \(lines.count) lines")
     for (recipient, line) in zip(recipients, lines) {

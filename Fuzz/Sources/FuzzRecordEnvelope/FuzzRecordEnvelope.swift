@@ -53,11 +53,8 @@ public func fuzzRecordEnvelope(_ start: UnsafePointer<UInt8>?, _ count: Int) -> 
 }
 
 private func open(_ record: [UInt8], context: RecordContext) -> [UInt8]? {
-    do throws(EnvelopeError) {
-        return try RecordEnvelope.open(record, with: dataKey, context: context)
-    } catch {
-        require(error.code == .malformedRecord, "a record failed with another error class: \(error)")
-        return nil
+    outcome(failingOnlyAs: .malformedRecord, "a record") { () throws(EnvelopeError) in
+        try RecordEnvelope.open(record, with: dataKey, context: context)
     }
 }
 

@@ -68,13 +68,10 @@ private func readSizes(_ input: inout FuzzInput, count: Int) -> [Int] {
 
 private func decrypt(_ source: ChoppySource) -> [UInt8]? {
     var source = source
-    var sink = BytesSink()
-    do throws(EnvelopeError) {
+    return outcome(failingOnlyAs: .malformedPayload, "a payload") { () throws(EnvelopeError) in
+        var sink = BytesSink()
         try Stream.decrypt(from: &source, to: &sink, key: FuzzKeys.symmetricKey)
         return sink.bytes
-    } catch {
-        require(error.code == .malformedPayload, "a payload failed with another error class: \(error)")
-        return nil
     }
 }
 

@@ -50,15 +50,17 @@ public struct StringRules: Sendable, Hashable {
     public var contentEncoding: String?
     /// Values that are refused although they match the rest (`not: {enum: …}`): reserved names.
     public var excluded: [String]?
-    /// No NUL character (the document's pattern `^[^\x00]*$`, checked without a regex: payloads
-    /// are large).
+    /// No NUL character: the document states it as `noNULPattern`, and validation checks it
+    /// without a regex (payloads are large). A string has this or a `pattern`, not both.
     public var forbidsNUL: Bool
+    public static let noNULPattern = "^[^\\x00]*$"
 
     public init(
         format: String? = nil, pattern: String? = nil, minLength: Int? = nil, maxLength: Int? = nil,
         values: [String]? = nil,
         contentEncoding: String? = nil, excluded: [String]? = nil, forbidsNUL: Bool = false
     ) {
+        precondition(!(forbidsNUL && pattern != nil), "the document states forbidsNUL as the pattern")
         self.format = format
         self.pattern = pattern
         self.minLength = minLength
