@@ -51,11 +51,9 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .systemLibrary(
-            name: "CPostgres",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
+        // libpq, opened with dlopen on first use (a SQLite run never loads it and its two dozen
+        // libraries); its header comes from libpq-dev.
+        .target(name: "CLibPQ", linkerSettings: [.linkedLibrary("dl")]),
         // PKCS#11 types only: the HSM's module is loaded at run time with dlopen, nothing is linked.
         .systemLibrary(
             name: "CPKCS11",
@@ -66,7 +64,7 @@ let package = Package(
         .target(name: "ActorKeys", dependencies: ["CSodium"]),
         .target(name: "Envelope", dependencies: ["ActorKeys", "CSodium", "COpenSSL"]),
         .target(name: "Registry", dependencies: ["ActorKeys", "Envelope"]),
-        .target(name: "Ledger", dependencies: ["ActorKeys", "Envelope", "Registry", "CSQLite", "CPostgres"]),
+        .target(name: "Ledger", dependencies: ["ActorKeys", "Envelope", "Registry", "CSQLite", "CLibPQ"]),
         // Root key providers (local file, Vault/OpenBao Transit, AWS KMS, Azure Key Vault, PKCS#11):
         // an HTTP client, never a server.
         .target(

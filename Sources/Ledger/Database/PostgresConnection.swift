@@ -1,4 +1,4 @@
-internal import CPostgres
+internal import CLibPQ
 
 #if canImport(Glibc)
 import Glibc
@@ -17,12 +17,18 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     private static let maxPrepared = 256
 
     init(url: String) throws(LedgerError) {
-        guard let connection = PQconnectdb(url) else {
+        var failure: UnsafePointer<CChar>?
+        guard actorkeys_libpq_load(&failure) == 0 else {
+            let reason = failure.map { String(cString: $0) } ?? "unknown reason"
+            throw LedgerError(
+                .connection, "cannot load libpq, the PostgreSQL client library (Debian package libpq5): \(reason)")
+        }
+        guard let connection = ak_PQconnectdb(url) else {
             throw LedgerError(.connection, "cannot allocate a PostgreSQL connection")
         }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines()
-            PQfinish(connection)
+        guard ak_PQstatus(connection) == CONNECTION_OK else {
+            let message = String(cString: ak_PQerrorMessage(connection)).trimmingTrailingNewlines()
+            ak_PQfinish(connection)
             throw LedgerError(.connection, "cannot connect to PostgreSQL: \(message)")
         }
         handle = connection
@@ -30,24 +36,24 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         try executeScript("SET client_min_messages = warning; SET client_encoding = 'UTF8'")
     }
 
-    deinit { PQfinish(handle) }
+    deinit { ak_PQfinish(handle) }
 
     /// The socket, for waiting on notifications.
-    var socket: Int32 { PQsocket(handle) }
+    var socket: Int32 { ak_PQsocket(handle) }
 
     @discardableResult
     func execute(_ sql: String, _ parameters: [SQLValue]) throws(LedgerError) -> Int {
         let result = try run(sql, parameters)
-        defer { PQclear(result) }
-        return Int(String(cString: PQcmdTuples(result))) ?? 0
+        defer { ak_PQclear(result) }
+        return Int(String(cString: ak_PQcmdTuples(result))) ?? 0
     }
 
     func query<Row>(
         _ sql: String, _ parameters: [SQLValue], _ read: (SQLCursor) throws(LedgerError) -> Row
     ) throws(LedgerError) -> [Row] {
         let result = try run(sql, parameters)
-        defer { PQclear(result) }
-        let count = PQntuples(result)
+        defer { ak_PQclear(result) }
+        let count = ak_PQntuples(result)
         var rows: [Row] = []
         rows.reserveCapacity(Int(count))
         for row in 0..<count { rows.append(try read(SQLCursor(source: .postgres(result, row: row)))) }
@@ -55,9 +61,9 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     }
 
     func executeScript(_ sql: String) throws(LedgerError) {
-        guard let result = PQexec(handle, sql) else { throw LedgerError(.database, "PostgreSQL: out of memory") }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
+        guard let result = ak_PQexec(handle, sql) else { throw LedgerError(.database, "PostgreSQL: out of memory") }
+        defer { ak_PQclear(result) }
+        let status = ak_PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(result) }
     }
 
@@ -76,8 +82,8 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
             try send(&copy.buffer)
         } catch {
             // Leave COPY so the connection can roll back; the first error is the one to report.
-            if PQputCopyEnd(handle, "actorkeys: copy abandoned") == 1 {
-                while let result = PQgetResult(handle) { PQclear(result) }
+            if ak_PQputCopyEnd(handle, "actorkeys: copy abandoned") == 1 {
+                while let result = ak_PQgetResult(handle) { ak_PQclear(result) }
             }
             throw error
         }
@@ -86,37 +92,37 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
 
     /// Starts COPY FROM STDIN.
     private func executeCopy(_ sql: String) throws(LedgerError) {
-        guard let result = PQexec(handle, sql) else { throw LedgerError(.database, "PostgreSQL: out of memory") }
-        defer { PQclear(result) }
-        guard PQresultStatus(result) == PGRES_COPY_IN else { throw failure(result) }
+        guard let result = ak_PQexec(handle, sql) else { throw LedgerError(.database, "PostgreSQL: out of memory") }
+        defer { ak_PQclear(result) }
+        guard ak_PQresultStatus(result) == PGRES_COPY_IN else { throw failure(result) }
     }
 
     private func send(_ buffer: inout [UInt8]) throws(LedgerError) {
         let sent = buffer.withUnsafeBytes { bytes in
-            PQputCopyData(handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
+            ak_PQputCopyData(handle, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
         }
         buffer.removeAll(keepingCapacity: true)
         guard sent == 1 else {
             throw LedgerError(
-                .connection, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+                .connection, "PostgreSQL: \(String(cString: ak_PQerrorMessage(handle)).trimmingTrailingNewlines())")
         }
     }
 
     /// Ends COPY and returns the number of rows it stored; the server's error if it failed.
     private func endCopy() throws(LedgerError) -> Int {
-        guard PQputCopyEnd(handle, nil) == 1 else {
+        guard ak_PQputCopyEnd(handle, nil) == 1 else {
             throw LedgerError(
-                .connection, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+                .connection, "PostgreSQL: \(String(cString: ak_PQerrorMessage(handle)).trimmingTrailingNewlines())")
         }
         var error: LedgerError?
         var count = 0
-        while let result = PQgetResult(handle) {
-            if PQresultStatus(result) == PGRES_COMMAND_OK {
-                count = Int(String(cString: PQcmdTuples(result))) ?? 0
+        while let result = ak_PQgetResult(handle) {
+            if ak_PQresultStatus(result) == PGRES_COMMAND_OK {
+                count = Int(String(cString: ak_PQcmdTuples(result))) ?? 0
             } else if error == nil {
                 error = failure(result)
             }
-            PQclear(result)
+            ak_PQclear(result)
         }
         if let error { throw error }
         return count
@@ -124,14 +130,14 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
 
     /// Consumes pending input and returns the channels of notifications received.
     func notifications() throws(LedgerError) -> [String] {
-        guard PQconsumeInput(handle) == 1 else {
+        guard ak_PQconsumeInput(handle) == 1 else {
             throw LedgerError(
-                .connection, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+                .connection, "PostgreSQL: \(String(cString: ak_PQerrorMessage(handle)).trimmingTrailingNewlines())")
         }
         var channels: [String] = []
-        while let notification = PQnotifies(handle) {
+        while let notification = ak_PQnotifies(handle) {
             channels.append(String(cString: notification.pointee.relname))
-            PQfreemem(notification)
+            ak_PQfreemem(notification)
         }
         return channels
     }
@@ -164,18 +170,18 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         let name = try statementName(for: sql, parameters: parameters.count)
         let result = withPointers(to: buffers) { pointers in
             if let name {
-                PQexecPrepared(handle, name, Int32(parameters.count), pointers, lengths, formats, 0)
+                ak_PQexecPrepared(handle, name, Int32(parameters.count), pointers, lengths, formats, 0)
             } else {
-                PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, lengths, formats, 0)
+                ak_PQexecParams(handle, sql, Int32(parameters.count), nil, pointers, lengths, formats, 0)
             }
         }
         guard let result else {
             throw LedgerError(
-                .database, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+                .database, "PostgreSQL: \(String(cString: ak_PQerrorMessage(handle)).trimmingTrailingNewlines())")
         }
-        let status = PQresultStatus(result)
+        let status = ak_PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            defer { PQclear(result) }
+            defer { ak_PQclear(result) }
             throw failure(result)
         }
         return result
@@ -187,12 +193,12 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
         if let name = prepared[sql] { return name }
         guard prepared.count < Self.maxPrepared else { return nil }
         let name = "actorkeys_\(prepared.count)"
-        guard let result = PQprepare(handle, name, sql, Int32(parameters), nil) else {
+        guard let result = ak_PQprepare(handle, name, sql, Int32(parameters), nil) else {
             throw LedgerError(
-                .database, "PostgreSQL: \(String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())")
+                .database, "PostgreSQL: \(String(cString: ak_PQerrorMessage(handle)).trimmingTrailingNewlines())")
         }
-        defer { PQclear(result) }
-        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result) }
+        defer { ak_PQclear(result) }
+        guard ak_PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(result) }
         prepared[sql] = name
         return name
     }
@@ -215,8 +221,8 @@ final class PostgresConnection: SQLConnection, @unchecked Sendable {
     }
 
     private func failure(_ result: OpaquePointer) -> LedgerError {
-        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-        let message = String(cString: PQresultErrorMessage(result)).trimmingTrailingNewlines()
+        let state = ak_PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        let message = String(cString: ak_PQresultErrorMessage(result)).trimmingTrailingNewlines()
         if state == "23505" { return LedgerError(.conflict, "already exists (\(message))") }
         return LedgerError(.database, "PostgreSQL: \(message)")
     }

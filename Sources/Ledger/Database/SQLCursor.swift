@@ -1,4 +1,4 @@
-internal import CPostgres
+internal import CLibPQ
 internal import CSQLite
 
 /// SQLCursor reads the current row of a query where it lies (SQLite's statement, libpq's
@@ -20,14 +20,14 @@ public struct SQLCursor {
     public var columnCount: Int {
         switch source {
         case .sqlite(let statement): Int(sqlite3_column_count(statement))
-        case .postgres(let result, _): Int(PQnfields(result))
+        case .postgres(let result, _): Int(ak_PQnfields(result))
         }
     }
 
     public func isNull(_ column: Int) -> Bool {
         switch source {
         case .sqlite(let statement): sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL
-        case .postgres(let result, let row): PQgetisnull(result, row, Int32(column)) != 0
+        case .postgres(let result, let row): ak_PQgetisnull(result, row, Int32(column)) != 0
         }
     }
 
@@ -43,8 +43,8 @@ public struct SQLCursor {
             let count = Int(sqlite3_column_bytes(statement, Int32(column)))
             return try body(UnsafeRawBufferPointer(start: text, count: count))
         case .postgres(let result, let row):
-            let count = Int(PQgetlength(result, row, Int32(column)))
-            return try body(UnsafeRawBufferPointer(start: PQgetvalue(result, row, Int32(column)), count: count))
+            let count = Int(ak_PQgetlength(result, row, Int32(column)))
+            return try body(UnsafeRawBufferPointer(start: ak_PQgetvalue(result, row, Int32(column)), count: count))
         }
     }
 
@@ -88,7 +88,7 @@ public struct SQLCursor {
                 throw mismatch(column, "blob")
             }
         case .postgres(let result, _):
-            guard PQftype(result, Int32(column)) == Self.byteaType else { return try withText(column) { Array($0) } }
+            guard ak_PQftype(result, Int32(column)) == Self.byteaType else { return try withText(column) { Array($0) } }
             return try withText(column) { Self.decodeBytea($0) }
         }
     }
@@ -121,7 +121,7 @@ public struct SQLCursor {
             }
         case .postgres(let result, _):
             let text = (try? string(column)) ?? ""
-            let type = PQftype(result, Int32(column))
+            let type = ak_PQftype(result, Int32(column))
             if type == Self.boolType { return .bool(text == "t") }
             if type == Self.byteaType { return .blob((try? blob(column)) ?? []) }
             if Self.integerTypes.contains(type), let number = Int64(text) { return .integer(number) }
