@@ -6,6 +6,7 @@ import Ledger
 extension ActorKeysCommand.Actor {
     struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "enroll",
             abstract:
                 "Enroll an actor: with its own key at once (auto), or under the shared key until it opts in (opt-in)."
         )

@@ -5,6 +5,7 @@ import Ledger
 extension ActorKeysCommand.Actor {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List actors, their key policy, permissions and active key.")
 
         @OptionGroup var workspace: WorkspaceOptions

@@ -5,7 +5,8 @@ import Ledger
 
 extension ActorKeysCommand.Actor {
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one actor and every version of its key.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show one actor and every version of its key.")
 
         @Argument(help: ArgumentHelp("The actor id.", valueName: "ID"))
         var id: String

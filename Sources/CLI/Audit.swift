@@ -13,7 +13,8 @@ extension ActorKeysCommand {
         )
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List audit events, oldest first.")
+            static let configuration = CommandConfiguration(
+                commandName: "list", abstract: "List audit events, oldest first.")
 
             @Option(
                 name: .long, help: ArgumentHelp("Only events at or after this time (RFC 3339, UTC).", valueName: "T"))
@@ -47,6 +48,7 @@ extension ActorKeysCommand {
 
         struct Verify: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "verify",
                 abstract: "Check the hash chain: an edited, deleted or reordered event is reported (exit 1).",
                 discussion: """
                     The chain is also held to the heads kept outside the database: <home>/audit-head, which \

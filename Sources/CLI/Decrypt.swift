@@ -7,6 +7,7 @@ extension ActorKeysCommand {
     /// for its passphrase when no identity is given.
     struct Decrypt: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "decrypt",
             abstract: "Decrypt an age file with identities or a passphrase (age(1) compatible).",
             discussion: """
                 Reads INPUT (or standard input), binary or armored, and writes the plaintext to OUTPUT \

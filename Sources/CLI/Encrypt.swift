@@ -6,6 +6,7 @@ extension ActorKeysCommand {
     /// `actorkeys encrypt`: age(1)'s `-e`, with the same flags and file format.
     struct Encrypt: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "encrypt",
             abstract: "Encrypt a file to age recipients or a passphrase (age(1) compatible).",
             discussion: """
                 Reads INPUT (or standard input) and writes an age file to OUTPUT (or standard output). \

@@ -6,6 +6,7 @@ extension ActorKeysCommand {
     /// `actorkeys init`: a new installation.
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract:
                 "Create the home folder, the database schema, the root of trust, the shared key and a bootstrap admin with a token.",
             discussion: """

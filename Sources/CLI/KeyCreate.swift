@@ -5,6 +5,7 @@ import ArgumentParser
 extension ActorKeysCommand.Key {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract:
                 "Opt in: give an enrolled actor its own key. New rows use it; 'ledger migrate' moves its shared-key rows."
         )

@@ -6,6 +6,7 @@ import Registry
 extension ActorKeysCommand.Key {
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Break-glass: write an owner's live identities as an age identity file (0600).",
             discussion: """
                 age -d -i FILE then opens its data keys without actorkeys. The audit event is written \

@@ -6,6 +6,7 @@ import Registry
 extension ActorKeysCommand.Key {
     struct Retire: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retire",
             abstract: "Erase an old (decrypt-only) key version, once no data key depends on it alone.",
             discussion:
                 "Refuses, saying how many data keys still depend on it, until 'key rewrap' has moved them (exit 4)."

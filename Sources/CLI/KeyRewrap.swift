@@ -5,6 +5,7 @@ import ArgumentParser
 extension ActorKeysCommand.Key {
     struct Rewrap: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rewrap",
             abstract: "Re-wrap data keys to the active key version: the work is per data key, not per row.",
             discussion: "Interrupt with Ctrl-C at any time: nothing is half-done, and running it again resumes."
         )

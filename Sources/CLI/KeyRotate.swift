@@ -5,6 +5,7 @@ import ArgumentParser
 extension ActorKeysCommand.Key {
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rotate",
             abstract: "Rotate an actor's key (no --actor: the shared key). Live at once, lossless, no restart.",
             discussion: """
                 Makes a new active version; the previous one becomes decrypt-only and every existing row \

@@ -5,6 +5,7 @@ import ArgumentParser
 extension ActorKeysCommand.Key {
     struct Shred: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "shred",
             abstract: "Erase every version of an actor's key: its rows can never be read again.",
             discussion:
                 "Sealed identities, cached keys and wrapped data keys are erased; the rows stay and read back as shredded."

@@ -10,6 +10,7 @@ extension ActorKeysCommand {
     /// `actorkeys keygen`: age-keygen, output for output.
     struct Keygen: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "keygen",
             abstract: "Generate an age X25519 identity, or print the recipients of identities (age-keygen compatible).",
             discussion: """
                 Without -y, writes a new identity in age-keygen's format to OUTPUT (created 0600, never \

@@ -7,6 +7,7 @@ import Ledger
 extension ActorKeysCommand.Ledger {
     struct Append: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "append",
             abstract: "Append an entry; the payload comes from standard input (or --file). Prints the entry id.",
             discussion:
                 "Sealed under the actor's own key when it has one, else under the shared key; --plaintext stores it as is."

@@ -6,6 +6,7 @@ import Ledger
 extension ActorKeysCommand.Ledger {
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract:
                 "Append JSON Lines {\"actor_id\", \"kind\", \"payload\" or \"payload_base64\", \"encrypt\"} in batched transactions.",
             discussion: """

@@ -6,6 +6,7 @@ import Ledger
 extension ActorKeysCommand.Ledger {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List entries (metadata, not payloads), oldest first.")
 
         @Option(name: .long, help: ArgumentHelp("Only this writer's entries.", valueName: "ID"))

@@ -5,6 +5,7 @@ import ArgumentParser
 extension ActorKeysCommand.Ledger {
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Move shared-key rows of actors that now have their own keys to those keys.",
             discussion: "In batches, one transaction each. Interrupt with Ctrl-C at any time; running it again resumes."
         )

@@ -6,6 +6,7 @@ import Ledger
 extension ActorKeysCommand.Ledger {
     struct Read: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "read",
             abstract: "Print an entry's payload, whatever protects it.",
             discussion: "An entry of a shredded actor cannot be read: exit 1 with 'error: … shredded'."
         )

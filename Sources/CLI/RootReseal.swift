@@ -4,6 +4,7 @@ import ArgumentParser
 extension ActorKeysCommand.Root {
     struct Reseal: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reseal",
             abstract: "Re-seal every identity under a fresh sealing key; the old one is retired.",
             discussion: """
                 Progress on a terminal, a summary (done, failed, skipped) at the end. Interrupt with \

@@ -4,6 +4,7 @@ import ArgumentParser
 extension ActorKeysCommand.Root {
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rotate",
             abstract: "Re-wrap the sealing keys under the root key's newest version.",
             discussion: """
                 Rotate the key in the provider first (Vault: transit/keys/NAME/rotate; Azure: a new \

@@ -4,6 +4,7 @@ import ArgumentParser
 extension ActorKeysCommand.Root {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "The root key: provider, key, KEK version, last rotation, cache and stale state.")
 
         @OptionGroup var workspace: WorkspaceOptions

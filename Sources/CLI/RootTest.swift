@@ -7,6 +7,7 @@ import RootKeys
 extension ActorKeysCommand.Root {
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Test a root key URI: its shape, the credentials, the key, a wrap/unwrap round trip.",
             discussion: """
                 Saves nothing. Exits 0 when every step passes, else 1 with the failing step's code: \

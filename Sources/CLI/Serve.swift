@@ -9,6 +9,7 @@ extension ActorKeysCommand {
     /// `actorkeys serve`: the admin HTTP API.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract:
                 "Serve the admin HTTP API (JSON, bearer tokens) and the web console over the same home folder and database.",
             discussion: """

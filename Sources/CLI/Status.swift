@@ -6,6 +6,7 @@ import Registry
 extension ActorKeysCommand {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Per owner: key versions and states, data keys, rows by protection state.",
             discussion: """
                 Also the root key, what its provider says of its key (one call: its newest version, \

@@ -14,6 +14,7 @@ extension ActorKeysCommand {
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "create",
                 abstract: "Make a bearer token for an actor. It is printed once; only its hash is stored."
             )
 
@@ -38,6 +39,7 @@ extension ActorKeysCommand {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "List an actor's tokens: ids and dates, never the tokens.")
 
             @OptionGroup var actor: ActorOption
@@ -62,7 +64,8 @@ extension ActorKeysCommand {
         }
 
         struct Revoke: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Revoke a token by id: it stops working at once.")
+            static let configuration = CommandConfiguration(
+                commandName: "revoke", abstract: "Revoke a token by id: it stops working at once.")
 
             @Argument(
                 help: ArgumentHelp(
