@@ -42,13 +42,12 @@ public enum RecordEnvelope {
     ) throws(EnvelopeError) -> Int {
         guard output.count >= plaintext.count + overhead else { throw outputTooSmall }
         Primitives.ensureInitialized()
-        randombytes_buf(output.baseAddress! + headerLength, nonceLength)
+        NoncePool.fill(output.baseAddress! + headerLength, count: nonceLength)
         return try seal(plaintext, into: output, with: dataKey, context: context, nonceInPlace: ())
     }
 
     /// Seals each plaintext for its context under one data key, into new arrays. The nonces
-    /// are drawn in one call for the whole batch: one system call instead of one a record. A
-    /// large batch is sealed on several cores at once.
+    /// are drawn together for the whole batch. A large batch is sealed on several cores at once.
     public static func seal(
         _ plaintexts: [[UInt8]], with dataKey: DataKey, contexts: [RecordContext]
     ) throws(EnvelopeError) -> [[UInt8]] {
@@ -56,7 +55,7 @@ public enum RecordEnvelope {
         guard !plaintexts.isEmpty else { return [] }
         Primitives.ensureInitialized()
         let nonces = [UInt8](unsafeUninitializedCapacity: plaintexts.count * nonceLength) { buffer, initialized in
-            randombytes_buf(buffer.baseAddress!, buffer.count)
+            NoncePool.fill(buffer.baseAddress!, count: buffer.count)
             initialized = buffer.count
         }
         var records = [[UInt8]](repeating: [], count: plaintexts.count)

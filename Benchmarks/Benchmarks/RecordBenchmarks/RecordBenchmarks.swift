@@ -6,7 +6,9 @@ import Envelope
 import Registry
 
 // The hot path: seal and open one record through the registry on a cache hit, next to the same
-// construction in C (random nonce + XChaCha20-Poly1305 with associated data) in this binary.
+// construction in C (random nonce + XChaCha20-Poly1305 with associated data) in this binary; the
+// C envelope takes its nonces from a pool as the library does, and a second C baseline draws
+// each with a system call.
 // Each benchmark runs in a process of its own; fixtures are made in `setup`.
 
 let benchmarks: @Sendable () -> Void = {
@@ -151,6 +153,25 @@ func recordBenchmarks(label: String, size: Int) {
                     blackHole(output[20])
                 }
                 benchmark.stopMeasurement()
+            }
+        }
+    }
+
+    // The same C envelope drawing each nonce with a system call: the baseline before the nonce
+    // pool, kept to show what the pool saves (both baselines in the table).
+    if size <= 1024 {
+        Benchmark("seal \(label) raw C nonce syscall", configuration: configuration(size)) { benchmark in
+            var output = [UInt8](repeating: 0, count: size + 57)
+            output.withUnsafeMutableBufferPointer { output in
+                payload.withUnsafeBufferPointer { input in
+                    benchmark.startMeasurement()
+                    for _ in benchmark.scaledIterations {
+                        baseline_record_seal_nonce_syscall(
+                            output.baseAddress, input.baseAddress, size, associatedData, associatedData.count, rawKey)
+                        blackHole(output[20])
+                    }
+                    benchmark.stopMeasurement()
+                }
             }
         }
     }
