@@ -8,7 +8,7 @@ import Glibc
 /// NoncePool hands out record nonces: public random values, taken from a per-thread page of the
 /// operating system CSPRNG's output (libsodium's `randombytes_buf`), refilled 4 KiB at a time.
 /// A draw is then a copy, where drawing each nonce from the kernel costs a system call (about
-/// 0.45 µs on the AMD EPYC of 2026-12-01, a third of sealing 1 KiB; docs/record-format.md).
+/// 0.3 µs, a quarter of sealing 1 KiB in C, on the AMD EPYC of 2026-12-01; docs/record-format.md).
 ///
 /// Fork safety: the page is mapped `MADV_WIPEONFORK`, so a forked child finds it zero-filled,
 /// which reads as empty, and draws fresh bytes: a parent and its child never hand out the same
@@ -26,7 +26,7 @@ enum NoncePool {
     private static let pageKey: pthread_key_t = {
         var key = pthread_key_t()
         let status = pthread_key_create(&key) { page in
-            if let page { _ = munmap(page, 4096) }
+            if let page { _ = munmap(page, NoncePool.pageSize) }
         }
         precondition(status == 0, "pthread_key_create failed")
         return key

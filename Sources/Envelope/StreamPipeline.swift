@@ -100,6 +100,9 @@ final class StreamPipeline<Source: ByteSource, Sink: ByteSink>: @unchecked Senda
         while true {
             let ended = filled < inputCapacity
             let chunks = ended ? (filled + inputUnit - 1) / inputUnit : (filled - 1) / inputUnit
+            // A source that holds more than it said fills a buffer sized to its word, too small
+            // for a chunk and its look-ahead: refuse it rather than go round without progress.
+            guard chunks > 0 || ended else { throw EnvelopeError(.invalidArgument, "buffer too small for one chunk") }
             if ended && chunks == 0 {
                 // Encryption of empty input: one empty final chunk. Decryption: nothing to open.
                 guard growth > 0 else { throw Stream.truncated }

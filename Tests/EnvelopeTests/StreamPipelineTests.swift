@@ -45,6 +45,15 @@ struct RecordingSink: ByteSink {
     }
 }
 
+/// A source that says it holds 10 bytes and holds 200,000.
+struct UnderstatingSource: ByteSource {
+    var inner = BytesSource(pattern(200_000))
+    var expectedByteCount: Int? { 10 }
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(EnvelopeError) -> Int {
+        try inner.read(into: buffer)
+    }
+}
+
 @Suite("STREAM on every core")
 struct StreamPipelineTests {
     static let key = SecretBytes(copying: (0..<32).map { UInt8($0) })
@@ -168,5 +177,16 @@ struct StreamPipelineTests {
             try Stream.encrypt(from: &failing, to: &collected, key: Self.key, cores: cores)
         }
         #expect(read?.message == ChoppySource.failure.message)
+    }
+
+    @Test("a source holding more than it said is refused, not looped on", arguments: [1, 2])
+    func understatedSize(cores: Int) throws {
+        var source = UnderstatingSource()
+        var sink = RecordingSink()
+        let error = #expect(throws: EnvelopeError.self) {
+            try Stream.encrypt(from: &source, to: &sink, key: Self.key, cores: cores)
+        }
+        #expect(error?.code == .invalidArgument)
+        #expect(sink.bytes.isEmpty)
     }
 }

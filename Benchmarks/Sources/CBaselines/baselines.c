@@ -53,8 +53,16 @@ static void pooled_nonce(uint8_t out[24]) {
     nonce_pool_used += 24;
 }
 
+/* The envelope around a nonce already at out + 17. */
 static void record_seal(uint8_t *out, const uint8_t *m, size_t mlen, const uint8_t *ad, size_t adlen,
-                        const uint8_t key[32]);
+                        const uint8_t key[32]) {
+    out[0] = 1;
+    memset(out + 1, 0xAB, 16);
+    if (mlen < 2048)
+        crypto_aead_xchacha20poly1305_ietf_encrypt(out + 41, NULL, m, mlen, ad, adlen, NULL, out + 17, key);
+    else
+        openssl_xchacha(1, out + 41, m, mlen, ad, adlen, out + 17, key, out + 41 + mlen);
+}
 
 void baseline_record_seal(uint8_t *out, const uint8_t *m, size_t mlen, const uint8_t *ad, size_t adlen, const uint8_t key[32]) {
     pooled_nonce(out + 17);
@@ -65,17 +73,6 @@ void baseline_record_seal_nonce_syscall(uint8_t *out, const uint8_t *m, size_t m
                                         const uint8_t key[32]) {
     randombytes_buf(out + 17, 24);
     record_seal(out, m, mlen, ad, adlen, key);
-}
-
-/* The envelope around a nonce already at out + 17. */
-static void record_seal(uint8_t *out, const uint8_t *m, size_t mlen, const uint8_t *ad, size_t adlen,
-                        const uint8_t key[32]) {
-    out[0] = 1;
-    memset(out + 1, 0xAB, 16);
-    if (mlen < 2048)
-        crypto_aead_xchacha20poly1305_ietf_encrypt(out + 41, NULL, m, mlen, ad, adlen, NULL, out + 17, key);
-    else
-        openssl_xchacha(1, out + 41, m, mlen, ad, adlen, out + 17, key, out + 41 + mlen);
 }
 
 int baseline_record_open(uint8_t *m, const uint8_t *record, size_t rlen, const uint8_t *ad, size_t adlen, const uint8_t key[32]) {

@@ -12,9 +12,8 @@ void baseline_random(uint8_t *out, size_t length);
 
 /* The record envelope of docs/record-format.md without context handling: version || id(16) ||
    random nonce(24) || XChaCha20-Poly1305(m, ad), by the fastest library for the size (libsodium
-   below 2 KiB, HChaCha20 + OpenSSL EVP from 2 KiB). out holds mlen + 57. */
-/* The record envelope in C; the nonce comes from a per-thread pool of randombytes_buf output,
-   as the library's does. */
+   below 2 KiB, HChaCha20 + OpenSSL EVP from 2 KiB). out holds mlen + 57. The nonce comes from a
+   per-thread pool of randombytes_buf output, as the library's does. */
 void baseline_record_seal(uint8_t *out, const uint8_t *m, size_t mlen, const uint8_t *ad, size_t adlen, const uint8_t key[32]);
 /* The same with a system call per nonce (randombytes_buf of 24 bytes), for comparison. */
 void baseline_record_seal_nonce_syscall(uint8_t *out, const uint8_t *m, size_t mlen, const uint8_t *ad, size_t adlen,
