@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         // serve --tls-cert/--tls-key (already in the build through async-http-client).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Post-quantum age (mlkem768x25519): X-Wing and HPKE, which libsodium and OpenSSL 3.0 lack.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // Tests only: the served OpenAPI document is parsed as YAML and compared with the routes.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -61,8 +63,11 @@ let package = Package(
         ),
         // glibc's mallopt, for the server: header only, part of libc.
         .systemLibrary(name: "CMalloc"),
-        .target(name: "ActorKeys", dependencies: ["CSodium"]),
-        .target(name: "Envelope", dependencies: ["ActorKeys", "CSodium", "COpenSSL"]),
+        .target(
+            name: "ActorKeys", dependencies: ["CSodium", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "Envelope",
+            dependencies: ["ActorKeys", "CSodium", "COpenSSL", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Registry", dependencies: ["ActorKeys", "Envelope"]),
         .target(name: "Ledger", dependencies: ["ActorKeys", "Envelope", "Registry", "CSQLite", "CLibPQ"]),
         // Root key providers (local file, Vault/OpenBao Transit, AWS KMS, Azure Key Vault, PKCS#11):

@@ -6,7 +6,8 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # The venv of the test servers' tools (gitignored). ACTORKEYS_TOOLS_VENV puts it elsewhere.
 tools_venv="${ACTORKEYS_TOOLS_VENV:-$repo_root/.venv-tools}"
 
-# tools_install NAME PIP_SPEC... : creates the venv if missing and installs what is not there yet.
+# tools_install NAME PIP_SPEC... : creates the venv if missing and installs what is not there yet
+# (a NAME==VERSION spec: unless exactly that version is there).
 tools_install() {
     local name=$1
     shift
@@ -18,7 +19,13 @@ tools_install() {
     fi
     local spec missing=()
     for spec in "$@"; do
-        "$tools_venv/bin/pip" show -q "${spec%%[\[=<>]*}" >/dev/null 2>&1 || missing+=("$spec")
+        local name=${spec%%[\[=<>]*}
+        if [[ $spec == *==* ]]; then
+            # A pinned version must be the one installed, not just some version of the package.
+            "$tools_venv/bin/pip" show "$name" 2>/dev/null | grep -qx "Version: ${spec##*==}" || missing+=("$spec")
+        else
+            "$tools_venv/bin/pip" show -q "$name" >/dev/null 2>&1 || missing+=("$spec")
+        fi
     done
     if [ ${#missing[@]} -gt 0 ]; then
         echo "$name: installing ${missing[*]} into $tools_venv" >&2

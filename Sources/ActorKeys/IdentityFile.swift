@@ -13,16 +13,17 @@ public enum IdentityFile {
     /// age(1) refuses identity files larger than 16 MiB; so do we.
     public static let sizeLimit = 1 << 24
 
-    /// Parses identity file contents. Errors name the line, never its text.
-    public static func parse(_ contents: UnsafeRawBufferPointer) throws(ActorKeysError) -> [X25519Identity] {
-        try parse(contents) { line throws(ActorKeysError) in try X25519Identity(parsing: line) }
+    /// Parses identity file contents: X25519 and MLKEM768-X25519 identities, in file order.
+    /// Errors name the line, never its text.
+    public static func parse(_ contents: UnsafeRawBufferPointer) throws(ActorKeysError) -> [AgeIdentity] {
+        try parse(contents) { line throws(ActorKeysError) in try AgeIdentity(parsing: line) }
     }
 
     /// Parses contents with `make` for each identity line.
-    static func parse(
-        _ contents: UnsafeRawBufferPointer, _ make: (UnsafeRawBufferPointer) throws(ActorKeysError) -> X25519Identity
-    ) throws(ActorKeysError) -> [X25519Identity] {
-        var identities = [X25519Identity]()
+    static func parse<Key>(
+        _ contents: UnsafeRawBufferPointer, _ make: (UnsafeRawBufferPointer) throws(ActorKeysError) -> Key
+    ) throws(ActorKeysError) -> [Key] {
+        var identities = [Key]()
         var lineNumber = 0
         for var line in contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -41,7 +42,12 @@ public enum IdentityFile {
     }
 
     /// Reads and parses the identity file at `path`.
-    public static func read(path: String) throws(ActorKeysError) -> [X25519Identity] {
+    public static func read(path: String) throws(ActorKeysError) -> [AgeIdentity] {
+        try read(path: path) { line throws(ActorKeysError) in try AgeIdentity(parsing: line) }
+    }
+
+    /// Reads the key store's identity file at `path`, which holds X25519 identities only.
+    package static func readX25519(path: String) throws(ActorKeysError) -> [X25519Identity] {
         try read(path: path) { line throws(ActorKeysError) in try X25519Identity(parsing: line) }
     }
 
@@ -53,9 +59,9 @@ public enum IdentityFile {
         }
     }
 
-    private static func read(
-        path: String, _ make: (UnsafeRawBufferPointer) throws(ActorKeysError) -> X25519Identity
-    ) throws(ActorKeysError) -> [X25519Identity] {
+    private static func read<Key>(
+        path: String, _ make: (UnsafeRawBufferPointer) throws(ActorKeysError) -> Key
+    ) throws(ActorKeysError) -> [Key] {
         let contents = try FilePath.readSecret(path, limit: sizeLimit)
         do {
             return try contents.withUnsafeBytes { bytes throws(ActorKeysError) in try parse(bytes, make) }
@@ -66,6 +72,12 @@ public enum IdentityFile {
 
     /// The age-keygen layout: creation time, public key, then the secret key, each on a line.
     public static func format(_ identity: X25519Identity, created: Timestamp = .now()) -> SecretBytes {
+        format(.x25519(identity), created: created)
+    }
+
+    /// The age-keygen layout for an identity of either type (age-keygen -pq writes the same
+    /// three lines).
+    public static func format(_ identity: AgeIdentity, created: Timestamp = .now()) -> SecretBytes {
         let head = Array("# created: \(created.rfc3339)\n# public key: \(identity.recipient.encoded)\n".utf8)
         let secret = identity.encodedSecretKey()
         return SecretBytes(count: head.count + secret.count + 1) { output in
@@ -78,22 +90,22 @@ public enum IdentityFile {
     }
 }
 
-/// RecipientsFile reads recipients files (`-R`): one `age1…` per line, blank lines and `#`
-/// comments skipped, as age(1) reads them.
+/// RecipientsFile reads recipients files (`-R`): one `age1…` or `age1pq1…` per line, blank lines
+/// and `#` comments skipped, as age(1) reads them.
 public enum RecipientsFile {
     public static let sizeLimit = 1 << 24
 
     /// Parses recipients file contents. Works on bytes: a String would treat CRLF as one
     /// character and keep the CR.
-    public static func parse(_ contents: UnsafeRawBufferPointer) throws(ActorKeysError) -> [X25519Recipient] {
-        var recipients = [X25519Recipient]()
+    public static func parse(_ contents: UnsafeRawBufferPointer) throws(ActorKeysError) -> [AgeRecipient] {
+        var recipients = [AgeRecipient]()
         var lineNumber = 0
         for var line in contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
             if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
             do {
-                recipients.append(try X25519Recipient(parsing: String(decoding: line, as: UTF8.self)))
+                recipients.append(try AgeRecipient(parsing: String(decoding: line, as: UTF8.self)))
             } catch {
                 throw ActorKeysError(.malformedRecipient, "error at line \(lineNumber): \(error.message)")
             }
@@ -104,11 +116,11 @@ public enum RecipientsFile {
         return recipients
     }
 
-    public static func parse(_ text: String) throws(ActorKeysError) -> [X25519Recipient] {
+    public static func parse(_ text: String) throws(ActorKeysError) -> [AgeRecipient] {
         try text.withUTF8Buffer { bytes throws(ActorKeysError) in try parse(bytes) }
     }
 
-    public static func read(path: String) throws(ActorKeysError) -> [X25519Recipient] {
+    public static func read(path: String) throws(ActorKeysError) -> [AgeRecipient] {
         let contents = try FilePath.readSecret(path, limit: sizeLimit)
         do {
             return try contents.withUnsafeBytes { bytes throws(ActorKeysError) in try parse(bytes) }

@@ -125,7 +125,7 @@ public struct KeyStore: Sendable {
             if let knownRecipient {
                 try IdentityFile.read(path: path, knownRecipient: knownRecipient)
             } else {
-                try IdentityFile.read(path: path)
+                try IdentityFile.readX25519(path: path)
             }
         guard identities.count == 1 else {
             throw ActorKeysError(

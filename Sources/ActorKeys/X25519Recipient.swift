@@ -48,7 +48,12 @@ public struct Fingerprint: Sendable, Hashable, CustomStringConvertible {
     public let hex: String
 
     public init(of recipient: X25519Recipient) {
-        var encoded = recipient.encoded
+        self.init(ofEncodedRecipient: recipient.encoded)
+    }
+
+    /// The fingerprint of a recipient string of any type (`age1…`, `age1pq1…`).
+    public init(ofEncodedRecipient encoded: String) {
+        var encoded = encoded
         let digest = encoded.withUTF8 { Sodium.sha256(UnsafeRawBufferPointer($0)) }
         hex = Hex.encode(digest.prefix(8))
     }

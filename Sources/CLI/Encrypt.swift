@@ -17,7 +17,8 @@ extension ActorKeysCommand {
 
         @Option(
             name: [.customShort("r"), .customLong("recipient")],
-            help: ArgumentHelp("Encrypt to this recipient (age1…). Repeatable.", valueName: "RECIPIENT"))
+            help: ArgumentHelp(
+                "Encrypt to this recipient (age1…, or post-quantum age1pq1…). Repeatable.", valueName: "RECIPIENT"))
         var recipients: [String] = []
 
         @Option(

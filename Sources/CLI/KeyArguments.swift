@@ -5,25 +5,26 @@ import Envelope
 /// does, with age's messages for the key types actorkeys does not support.
 enum KeyArguments {
     /// Parses one `-r` value.
-    static func recipient(_ text: String) throws(CLIError) -> X25519Recipient {
-        if text.hasPrefix("age1") && text.filter({ $0 == "1" }).count > 1 {
+    static func recipient(_ text: String) throws(CLIError) -> AgeRecipient {
+        if text.hasPrefix("age1") && !text.hasPrefix("age1pq1") && text.filter({ $0 == "1" }).count > 1 {
             throw CLIError(.failed, "plugin recipients are not supported: \"\(text)\"")
         }
         if text.hasPrefix("ssh-") {
-            throw CLIError(.failed, "SSH recipients are not supported; use an age X25519 recipient (age1…)")
+            throw CLIError(
+                .failed, "SSH recipients are not supported; use an age recipient (age1… or post-quantum age1pq1…)")
         }
         guard text.hasPrefix("age1") else {
             throw CLIError(.failed, "unknown recipient type: \"\(text)\"")
         }
         do {
-            return try X25519Recipient(parsing: text)
+            return try AgeRecipient(parsing: text)
         } catch {
             throw CLIError(error)
         }
     }
 
     /// Reads a `-R` file; `-` is standard input.
-    static func recipients(file path: String, stdin: inout StandardInputUse) throws(CLIError) -> [X25519Recipient] {
+    static func recipients(file path: String, stdin: inout StandardInputUse) throws(CLIError) -> [AgeRecipient] {
         do {
             if path == "-" {
                 try stdin.claim("recipients file")
@@ -43,7 +44,7 @@ enum KeyArguments {
 
     /// Reads a `-i` file; `-` is standard input. A file that is itself an age file (armored or
     /// not) is a passphrase-protected identity file: it is decrypted after a prompt.
-    static func identities(file path: String, stdin: inout StandardInputUse) throws(CLIError) -> [X25519Identity] {
+    static func identities(file path: String, stdin: inout StandardInputUse) throws(CLIError) -> [AgeIdentity] {
         do {
             let contents: SecretBytes
             if path == "-" {
@@ -68,7 +69,7 @@ enum KeyArguments {
         }
     }
 
-    private static func decryptIdentityFile(_ contents: SecretBytes, name: String) throws -> [X25519Identity] {
+    private static func decryptIdentityFile(_ contents: SecretBytes, name: String) throws -> [AgeIdentity] {
         var source = BytesSource(contents.withUnsafeBytes { Array($0) })
         let stanzas = try Age.stanzas(of: &source)
         guard stanzas.count == 1, stanzas[0].type == "scrypt" else {

@@ -11,12 +11,14 @@ extension ActorKeysCommand {
     struct Keygen: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "keygen",
-            abstract: "Generate an age X25519 identity, or print the recipients of identities (age-keygen compatible).",
+            abstract: "Generate an age identity, or print the recipients of identities (age-keygen compatible).",
             discussion: """
                 Without -y, writes a new identity in age-keygen's format to OUTPUT (created 0600, never \
                 overwritten) or to standard output; when the key does not go to a terminal, its public \
-                key is also printed to stderr. With -y, reads identities from INPUT (or standard input) \
-                and prints one recipient per line.
+                key is also printed to stderr. The identity is X25519 (age1…), or with --pq the hybrid \
+                post-quantum MLKEM768-X25519 (age1pq1…, as age-keygen -pq), which age 1.3 and later \
+                read. With -y, reads identities of either type from INPUT (or standard input) and \
+                prints one recipient per line.
                 """
         )
 
@@ -29,12 +31,21 @@ extension ActorKeysCommand {
         @Flag(name: .customShort("y"), help: "Convert identities to recipients instead of generating a key.")
         var convert = false
 
+        @Flag(
+            name: .customLong("pq"),
+            help: "Generate a hybrid post-quantum MLKEM768-X25519 identity (AGE-SECRET-KEY-PQ-1…).")
+        var postQuantum = false
+
         @Argument(
             help: ArgumentHelp("With -y: the identity file to read (default: standard input).", valueName: "INPUT"))
         var input: String?
 
         func validate() throws {
             if !convert && input != nil { throw ValidationError("INPUT is only read with -y.") }
+            if convert && postQuantum {
+                throw ValidationError(
+                    "--pq can't be used with -y: -y prints the recipients of identities of either type.")
+            }
         }
 
         func run() async throws {
@@ -51,7 +62,7 @@ extension ActorKeysCommand {
                 let text = identities.map { $0.recipient.encoded + "\n" }.joined()
                 try Array(text.utf8).withUnsafeBytes { try sink.write($0) }
             } else {
-                let identity = X25519Identity.generate()
+                let identity = AgeIdentity.generate(postQuantum ? .hybrid : .x25519)
                 if target.isStandardOutput, Self.isWorldReadableFile(1) {
                     Console.warning("writing secret key to a world-readable file")
                 }

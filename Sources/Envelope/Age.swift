@@ -73,7 +73,8 @@ public enum Age {
     }
 
     /// An upper estimate of the encrypted size, so an in-memory result is allocated once: the
-    /// header (about 120 bytes per X25519 stanza), the nonce, a tag per chunk, and armor's 4/3
+    /// header (about 120 bytes per X25519 stanza; a post-quantum one is larger and grows the
+    /// buffer once), the nonce, a tag per chunk, and armor's 4/3
     /// plus a newline every 64 columns.
     static func encryptedSizeEstimate(_ count: Int, recipients: Int, format: Format) -> Int {
         let binary = 64 + 160 * max(1, recipients) + Stream.nonceLength + count + (count / Stream.chunkSize + 1) * 16
@@ -102,6 +103,7 @@ public enum Age {
         if stanzas.count > 1, stanzas.contains(where: { $0.type == ScryptStanza.type }) {
             throw EnvelopeError(.invalidArgument, "a passphrase (scrypt) recipient must be the only recipient")
         }
+        try checkLabels(of: recipients)
         var header = Header(stanzas: stanzas, mac: [], macInput: nil)
         let covered = header.encodedWithoutMAC()
         // The MAC line adds a space, 43 base64 characters and a line feed.
@@ -113,6 +115,25 @@ public enum Age {
         }
         header.mac = Header.mac(for: covered, fileKey: fileKey)
         return header
+    }
+
+    /// Refuses recipients whose labels differ, as age does: above all a post-quantum recipient
+    /// next to a classic one.
+    static func checkLabels(of recipients: [any Recipient]) throws(EnvelopeError) {
+        let first = recipients[0].labels
+        for recipient in recipients.dropFirst() {
+            let labels = recipient.labels
+            guard labels != first else { continue }
+            if labels.contains(HybridStanza.postQuantumLabel) != first.contains(HybridStanza.postQuantumLabel) {
+                throw EnvelopeError(
+                    .invalidArgument,
+                    "incompatible recipients: can't mix post-quantum and classic recipients, or the file would be vulnerable to quantum computers"
+                )
+            }
+            throw EnvelopeError(
+                .invalidArgument,
+                "incompatible recipients: labels \(first.sorted()) and \(labels.sorted()) can't be mixed")
+        }
     }
 
     private static func writeFile<Source: ByteSource, Sink: ByteSink>(

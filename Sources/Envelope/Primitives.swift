@@ -2,10 +2,12 @@ import ActorKeys
 internal import CSodium
 
 /// Primitives is the only place in Envelope where KDFs, MACs and the small AEADs are called and
-/// where their labels appear. The bulk payload AEAD lives in `PayloadCipher`.
+/// where their labels appear. The bulk payload AEAD lives in `PayloadCipher`, and HPKE with the
+/// X-Wing KEM (swift-crypto) in `XWingHPKE`.
 enum Primitives {
     static let x25519Label = "age-encryption.org/v1/X25519"
     static let scryptLabel = "age-encryption.org/v1/scrypt"
+    static let mlkem768x25519Label = "age-encryption.org/mlkem768x25519"
     static let headerInfo = "header"
     static let payloadInfo = "payload"
 

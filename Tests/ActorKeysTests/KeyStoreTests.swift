@@ -186,7 +186,7 @@ struct IdentityFileTests {
         let b = X25519Identity.generate()
         let text = "# created: now\r\n\r\n" + secretLine(a) + "\r\n# another\n\n" + secretLine(b) + "\n"
         let identities = try Array(text.utf8).withUnsafeBytes { try IdentityFile.parse($0) }
-        #expect(identities.map(\.recipient) == [a.recipient, b.recipient])
+        #expect(identities.map(\.recipient) == [.x25519(a.recipient), .x25519(b.recipient)])
     }
 
     @Test("a bad line is reported by number without its content; an empty file has no keys")
@@ -215,7 +215,7 @@ struct IdentityFileTests {
     func recipientsFile() throws {
         let a = X25519Identity.generate().recipient
         let b = X25519Identity.generate().recipient
-        #expect(try RecipientsFile.parse("# team\r\n" + a.encoded + "\r\n\n" + b.encoded) == [a, b])
+        #expect(try RecipientsFile.parse("# team\r\n" + a.encoded + "\r\n\n" + b.encoded) == [.x25519(a), .x25519(b)])
         let error = #expect(throws: ActorKeysError.self) { try RecipientsFile.parse(a.encoded + "\nage1nope\n") }
         #expect(error?.message.hasPrefix("error at line 2:") == true)
         #expect(throws: ActorKeysError.self) { try RecipientsFile.parse("# nothing\n") }

@@ -655,6 +655,7 @@ struct SpecVectorTests {
     @Test("header and MAC", arguments: HeaderVectors.all) func header(_ vector: Vector) { check(vector) }
     @Test("X25519 stanzas", arguments: X25519Vectors.all) func x25519(_ vector: Vector) { check(vector) }
     @Test("scrypt stanzas", arguments: ScryptVectors.all) func scrypt(_ vector: Vector) { check(vector) }
+    @Test("mlkem768x25519 stanzas", arguments: HybridVectors.all) func hybrid(_ vector: Vector) { check(vector) }
     @Test("STREAM payload", arguments: StreamVectors.all) func stream(_ vector: Vector) { check(vector) }
     @Test("ASCII armor", arguments: ArmorVectors.all) func armor(_ vector: Vector) { check(vector) }
     @Test("chunk counter crosses a byte boundary") func counterCarry() { check(StreamVectors.counterCarry) }

@@ -10,6 +10,10 @@ struct TestFile {
     static let identity = X25519Identity(secretKey: SecretBytes(copying: [UInt8](repeating: 0x42, count: 32)))
     static let otherIdentity = X25519Identity(secretKey: SecretBytes(copying: [UInt8](repeating: 0x17, count: 32)))
 
+    // The post-quantum counterparts, from fixed seeds.
+    static let hybridIdentity = HybridIdentity(seed: SecretBytes(copying: [UInt8](repeating: 0x42, count: 32)))
+    static let otherHybridIdentity = HybridIdentity(seed: SecretBytes(copying: [UInt8](repeating: 0x17, count: 32)))
+
     var fileKey: [UInt8] = TestFile.defaultFileKey
     var bytes: [UInt8] = []
     var payloadNonce: [UInt8] = [UInt8](repeating: 0x30, count: 16)
@@ -64,6 +68,26 @@ struct TestFile {
         let wrapKey = X25519Stanza.wrapKey(sharedSecret: shared, share: share, recipient: recipient.publicKey)
         let body = Primitives.sealWithZeroNonce(key: wrapKey, plaintext: SecretBytes(copying: wrappedKey ?? fileKey))
         return (["X25519", Base64.encodeUnpadded(share)], body)
+    }
+
+    /// An mlkem768x25519 stanza for `recipient` wrapping `fileKey` (or `wrapped` instead). The
+    /// encapsulation is random (HPKE draws it), so only its failure class is fixed.
+    mutating func hybrid(
+        to recipient: HybridRecipient = TestFile.hybridIdentity.recipient, fileKey wrappedKey: [UInt8]? = nil,
+        mutateEncapsulation: (inout [UInt8]) -> Void = { _ in }, mutateBody: (inout [UInt8]) -> Void = { _ in },
+        mutateArguments: (inout [String]) -> Void = { _ in }
+    ) {
+        let sealed = XWingHPKE.seal(
+            publicKey: recipient.publicKey, info: Primitives.mlkem768x25519Label,
+            plaintext: SecretBytes(copying: wrappedKey ?? fileKey))!
+        var encapsulated = sealed.encapsulatedKey
+        var body = sealed.ciphertext
+        mutateEncapsulation(&encapsulated)
+        var arguments = ["mlkem768x25519", Base64.encodeUnpadded(encapsulated)]
+        mutateArguments(&arguments)
+        mutateBody(&body)
+        line((["->"] + arguments).joined(separator: " "))
+        self.body(body)
     }
 
     /// An scrypt stanza for `passphrase` at `workFactor`, optionally announcing another factor.

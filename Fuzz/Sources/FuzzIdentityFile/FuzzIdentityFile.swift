@@ -1,7 +1,7 @@
 import ActorKeys
 import FuzzSupport
 
-// Identity files as age-keygen writes them (one AGE-SECRET-KEY-1… a line, `#` comments, blank
+// Identity files as age-keygen writes them (one AGE-SECRET-KEY-1… or AGE-SECRET-KEY-PQ-1… a line, `#` comments, blank
 // lines, CRLF). A file either fails as a malformed identity or parses to identities that encode
 // back to exactly their lines (only the canonical uppercase Bech32 is accepted), in order.
 
@@ -18,7 +18,7 @@ public func fuzzIdentityFile(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CI
     for (identity, line) in zip(identities, lines) {
         let encoded = identity.encodedSecretKey()
         encoded.withUnsafeBytes { require($0.elementsEqual(line), "an identity encodes to another line than its own") }
-        let again = encoded.withUnsafeBytes { try? X25519Identity(parsing: $0) }
+        let again = encoded.withUnsafeBytes { try? AgeIdentity(parsing: $0) }
         require(again?.recipient == identity.recipient, "an encoded identity parses to another key")
     }
     return 0

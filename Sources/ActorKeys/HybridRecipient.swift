@@ -1,0 +1,52 @@
+/// HybridRecipient is the public half of an age MLKEM768-X25519 key, encoded `age1pq1…`
+/// (Bech32, HRP `age1pq`, 1,959 characters): the 1,184-byte ML-KEM-768 encapsulation key
+/// followed by the 32-byte X25519 public key.
+///
+/// A file encrypted to it resists a future quantum computer only if no classic recipient
+/// wraps the same file key, so `Age.encrypt` refuses to mix the two.
+public struct HybridRecipient: Sendable, Hashable, CustomStringConvertible {
+    static let hrp = "age1pq"
+    /// The length of the X-Wing public key.
+    public static let publicKeyLength = 1216
+
+    /// The X-Wing public key.
+    public let publicKey: [UInt8]
+    /// The Bech32 encoding, lowercase, as age-keygen -pq prints it.
+    public let encoded: String
+
+    /// Parses an `age1pq1…` recipient. Uppercase and mixed-case strings are rejected. The key
+    /// itself is checked when a file key is wrapped to it (an invalid ML-KEM key or a low-order
+    /// X25519 share fails that, before anything is written).
+    public init(parsing text: String) throws(ActorKeysError) {
+        let decoded: (hrp: String, data: [UInt8])
+        do {
+            decoded = try text.withUTF8Buffer { utf8 throws(ActorKeysError) in try Bech32.decode(utf8) }
+        } catch {
+            throw ActorKeysError(.malformedRecipient, "malformed recipient \(Slug.quoted(text)): \(error.message)")
+        }
+        guard decoded.hrp == Self.hrp else {
+            throw ActorKeysError(
+                .malformedRecipient, "malformed recipient \(Slug.quoted(text)): not an age MLKEM768-X25519 recipient")
+        }
+        guard decoded.data.count == Self.publicKeyLength else {
+            throw ActorKeysError(.malformedRecipient, "malformed recipient \(Slug.quoted(text)): wrong key length")
+        }
+        self.init(publicKey: decoded.data)
+    }
+
+    /// Wraps a 1,216-byte X-Wing public key.
+    public init(publicKey: [UInt8]) {
+        precondition(publicKey.count == Self.publicKeyLength, "an MLKEM768-X25519 public key is 1216 bytes")
+        self.publicKey = publicKey
+        let ascii = publicKey.withUnsafeBytes { Bech32.encode(hrp: Self.hrp, data: $0, uppercase: false) }
+        self.encoded = String(decoding: ascii, as: UTF8.self)
+    }
+
+    /// The first 16 lowercase hex characters of SHA-256 over the `age1pq1…` string.
+    public var fingerprint: Fingerprint { Fingerprint(ofEncodedRecipient: encoded) }
+
+    public var description: String { encoded }
+
+    public static func == (lhs: HybridRecipient, rhs: HybridRecipient) -> Bool { lhs.publicKey == rhs.publicKey }
+    public func hash(into hasher: inout Hasher) { hasher.combine(publicKey) }
+}
