@@ -35,6 +35,24 @@ public enum AgeIdentity: Sendable, CustomStringConvertible {
     }
 
     public var kind: AgeKeyKind { recipient.kind }
+
+    /// The 32 secret bytes (an X25519 scalar or an X-Wing seed), for sealing the identity under a
+    /// workspace sealing key.
+    package var secretBytes: SecretBytes {
+        switch self {
+        case .x25519(let identity): identity.secretKeyBytes
+        case .hybrid(let identity): identity.seedBytes
+        }
+    }
+
+    /// Wraps 32 secret bytes whose recipient is known from a record of it (the key store's
+    /// database): the recipient says which type they are, and is not derived again.
+    package init(secretBytes: SecretBytes, knownRecipient: AgeRecipient) {
+        switch knownRecipient {
+        case .x25519(let recipient): self = .x25519(X25519Identity(secretKey: secretBytes, knownRecipient: recipient))
+        case .hybrid(let recipient): self = .hybrid(HybridIdentity(seed: secretBytes, knownRecipient: recipient))
+        }
+    }
     public var fingerprint: Fingerprint { recipient.fingerprint }
 
     /// The Bech32 secret key, as ASCII bytes in zeroing storage, for writing key files.

@@ -198,7 +198,9 @@ public struct KeyAdministration: Sendable {
 
     /// A new identity for `owner`, to be sealed into its row when the store records it: named
     /// `name`, or the next free `vN`. A name that is a key version is a conflict.
-    func newKey(for owner: Owner, name: String?, existing: [KeyVersion]) throws(AdminError) -> NewKeyVersion {
+    func newKey(
+        for owner: Owner, name: String?, existing: [KeyVersion], kind: AgeKeyKind? = nil
+    ) throws(AdminError) -> NewKeyVersion {
         let keyName: KeyName
         if let name {
             keyName = try adminSync { try KeyName(name) }
@@ -210,7 +212,10 @@ public struct KeyAdministration: Sendable {
             while existing.contains(where: { $0.name.rawValue == "v\(next)" }) { next += 1 }
             keyName = try adminSync { try KeyName("v\(next)") }
         }
-        return NewKeyVersion(owner: owner, name: keyName, identity: .generate(), sealer: workspace.registry.sealer)
+        // Unless asked otherwise, a new version keeps the type of the one it follows.
+        let type = kind ?? existing.first { $0.state == .active }?.recipient.kind ?? .x25519
+        return NewKeyVersion(
+            owner: owner, name: keyName, identity: .generate(type), sealer: workspace.registry.sealer)
     }
 }
 

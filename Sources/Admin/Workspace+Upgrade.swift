@@ -25,14 +25,16 @@ extension Workspace {
         for version in try await admin({ try await store.versionsWithoutSealedIdentity() }) {
             guard
                 let identity = try? files.loadIdentity(owner: version.owner, name: version.name),
-                identity.recipient == version.recipient
+                AgeRecipient.x25519(identity.recipient) == version.recipient
             else {
                 missing.append("\(version.owner)/\(version.name)")
                 continue
             }
             let box = try adminSync {
-                try NewKeyVersion(owner: version.owner, name: version.name, identity: identity, sealer: root.sealer)
-                    .sealed(as: version.version)
+                try NewKeyVersion(
+                    owner: version.owner, name: version.name, identity: .x25519(identity), sealer: root.sealer
+                )
+                .sealed(as: version.version)
             }
             _ = try await admin { try await store.replaceSealedIdentity(of: version, expected: nil, with: box) }
             sealed.append(version)

@@ -14,8 +14,9 @@ public struct ActorKeysCommand: AsyncParsableCommand {
             the keys; the database is SQLite there unless --database or $ACTORKEYS_DATABASE_URL names \
             another (postgres://…).
 
-            keygen, encrypt and decrypt read and write standard age files (age-encryption.org/v1): \
-            anything they produce opens with age(1), and the other way round.
+            keygen, encrypt, decrypt and rekey read and write standard age files \
+            (age-encryption.org/v1): anything they produce opens with age(1), and the other way \
+            round (post-quantum files with age 1.3 and later).
 
             The global options --home, --database and --json may stand before the subcommand or \
             after it.
@@ -26,7 +27,7 @@ public struct ActorKeysCommand: AsyncParsableCommand {
         version: version,
         subcommands: [
             Init.self, Root.self, Actor.self, Key.self, Ledger.self, Status.self, Token.self, Audit.self, Serve.self,
-            Keygen.self, Encrypt.self, Decrypt.self, Admin.self,
+            Keygen.self, Encrypt.self, Decrypt.self, Rekey.self, Admin.self,
         ]
     )
 

@@ -147,6 +147,16 @@ public enum Age {
     private static func readFile<Source: ByteSource, Sink: ByteSink>(
         from source: inout BufferedSource<Source>, to sink: inout Sink, identities: [any Identity]
     ) throws(EnvelopeError) {
+        let fileKey = try openHeader(from: &source, identities: identities).fileKey
+        let nonce = try readNonce(from: &source)
+        try Stream.decrypt(from: &source, to: &sink, key: Stream.payloadKey(fileKey: fileKey, nonce: nonce))
+    }
+
+    /// Reads and checks a header (syntax, the scrypt-alone rule, the identities, the MAC), leaving
+    /// `source` at the payload nonce: the part that decrypting and rekeying share.
+    static func openHeader<Source: ByteSource>(
+        from source: inout BufferedSource<Source>, identities: [any Identity]
+    ) throws(EnvelopeError) -> (header: Header, fileKey: SecretBytes) {
         let header = try Header.parse(from: &source)
         if header.stanzas.count > 1, header.stanzas.contains(where: { $0.type == ScryptStanza.type }) {
             throw Header.malformed("an scrypt stanza must be the only stanza")
@@ -156,10 +166,16 @@ public enum Age {
         guard Primitives.constantTimeEqual(expected, header.mac) else {
             throw EnvelopeError(.badHeaderMAC, "bad header MAC")
         }
+        return (header, fileKey)
+    }
+
+    static func readNonce<Source: ByteSource>(
+        from source: inout BufferedSource<Source>
+    ) throws(EnvelopeError) -> [UInt8] {
         var nonce = [UInt8](repeating: 0, count: Stream.nonceLength)
         let read = try nonce.withMutableBytes { raw throws(EnvelopeError) in try source.readFully(into: raw) }
         guard read == Stream.nonceLength else { throw Header.malformed("missing or truncated payload nonce") }
-        try Stream.decrypt(from: &source, to: &sink, key: Stream.payloadKey(fileKey: fileKey, nonce: nonce))
+        return nonce
     }
 
     private static func unwrap(
@@ -174,7 +190,7 @@ public enum Age {
             .noIdentityMatched, passphrase ? "incorrect passphrase" : "no identity matched any of the recipients")
     }
 
-    private static func isArmored<Base>(
+    static func isArmored<Base>(
         _ source: inout BufferedSource<Base>, format: Format
     ) throws(EnvelopeError) -> Bool {
         switch format {

@@ -95,14 +95,34 @@ public struct DataKey: Sendable, CustomStringConvertible {
 
     /// The age file that stores this key, encrypted to every one of `recipients` (more than one
     /// during a rotation overlap, so that either key version can unwrap it).
-    public func wrap(to recipients: [X25519Recipient]) throws(EnvelopeError) -> [UInt8] {
+    public func wrap(to recipients: [AgeRecipient]) throws(EnvelopeError) -> [UInt8] {
         var payload = id.bytes
         key.withUnsafeBytes { payload.append(contentsOf: $0) }
         defer { Primitives.zeroize(&payload) }
         var source = BytesSource(payload)
-        var sink = BytesSink(reservingCapacity: 200 * recipients.count + 100)
+        var sink = BytesSink(reservingCapacity: 1700 * recipients.count + 100)
         try Age.encrypt(from: &source, to: &sink, recipients: recipients.map { $0 as any Recipient })
         return sink.bytes
+    }
+
+    /// Re-wraps a wrapped data key to `recipients` without changing its payload: `Age.rekey`'s
+    /// header rewrite, after checking that the payload opens and belongs to `expectedID`. The
+    /// work is one unwrap and one wrap; the key itself never leaves zeroing memory.
+    public static func rewrap(
+        _ wrapped: [UInt8], expectedID: DataKeyID, with identities: [any Identity], to recipients: [AgeRecipient]
+    ) throws(EnvelopeError) -> [UInt8] {
+        try Age.rekey(
+            wrapped, with: identities, to: recipients.map { $0 as any Recipient },
+            plaintextLimit: DataKeyID.byteCount + keyLength
+        ) { payload throws(EnvelopeError) in
+            guard payload.count == DataKeyID.byteCount + keyLength else {
+                throw EnvelopeError(.malformedRecord, "wrapped data key has the wrong length")
+            }
+            let id = DataKeyID(bytes: UnsafeRawBufferPointer(rebasing: payload[0..<DataKeyID.byteCount]))
+            guard id == expectedID else {
+                throw EnvelopeError(.malformedRecord, "wrapped data key belongs to data key \(id), not \(expectedID)")
+            }
+        }
     }
 
     /// Recovers a data key from its wrapped form with any of `identities`. With `expectedID`,

@@ -66,6 +66,29 @@ enum Stream {
                 }
             })
     }
+
+    /// Copies the payload in `source` to `sink` unchanged, each chunk authenticated (as
+    /// `decrypt` does) before it is written: what rekeying writes after its new header. The
+    /// plaintext of a chunk exists only in the output buffer, overwritten by the chunk itself.
+    static func verifyingCopy<Source: ByteSource, Sink: ByteSink>(
+        from source: inout Source, to sink: inout Sink, key: SecretBytes, cores: Int = BatchLanes.onlineCores
+    ) throws(EnvelopeError) {
+        let expected = source.expectedByteCount
+        try process(
+            from: &source, to: &sink, inputUnit: sealedChunkSize, outputUnit: sealedChunkSize, zeroing: .output,
+            cores: cores,
+            makeCipher: { PayloadCipher(key: key, direction: .open, expectedSize: expected) },
+            transform: { cipher, chunk, output, counter, last throws(EnvelopeError) in
+                guard chunk.count >= PayloadCipher.tagLength else { throw authenticationFailed }
+                if last && chunk.count == PayloadCipher.tagLength && counter > 0 { throw emptyLastChunk }
+                let plaintext = UnsafeMutableRawBufferPointer(
+                    rebasing: output[0..<(chunk.count - PayloadCipher.tagLength)])
+                guard withChunkNonce(counter, last: last, { cipher.open(chunk, into: plaintext, nonce: $0) }) else {
+                    throw authenticationFailed
+                }
+                output.copyMemory(from: chunk)
+            })
+    }
 }
 
 extension Stream {

@@ -71,6 +71,18 @@ extension EncryptorRegistry {
     /// Unwraps a stored data key with the owner's identities: those it is wrapped to first,
     /// unsealed once and kept until the owner is evicted.
     func unwrap(_ stored: StoredDataKey, owner: Owner, keyring: Keyring) -> Result<DataKey, RegistryError> {
+        withIdentities(of: stored, owner: owner, keyring: keyring) { wrapped, identity throws(EnvelopeError) in
+            try DataKey.unwrap(wrapped, expectedID: stored.id, with: [identity])
+        }
+    }
+
+    /// Runs `body` on a stored data key's wrapped form with each of the owner's identities in
+    /// turn (those it is wrapped to first, unsealed once and kept until the owner is evicted)
+    /// until one matches: what unwrapping and rewrapping share.
+    func withIdentities<Value>(
+        of stored: StoredDataKey, owner: Owner, keyring: Keyring,
+        _ body: ([UInt8], AgeIdentity) throws(EnvelopeError) -> Value
+    ) -> Result<Value, RegistryError> {
         let id = stored.id
         guard stored.owner == owner else { return .failure(wrongOwner(id, owner)) }
         guard let wrapped = stored.wrapped, stored.state != .erased else {
@@ -84,7 +96,7 @@ extension EncryptorRegistry {
         var tried = 0
         var unavailable: RegistryError?
         for version in ordered {
-            let identity: X25519Identity
+            let identity: AgeIdentity
             do {
                 identity = try self.identity(of: owner, version)
             } catch {
@@ -93,7 +105,7 @@ extension EncryptorRegistry {
             }
             tried += 1
             do {
-                return .success(try DataKey.unwrap(wrapped, expectedID: id, with: [identity]))
+                return .success(try body(wrapped, identity))
             } catch  where error.code == .noIdentityMatched {
                 continue
             } catch {
@@ -118,7 +130,7 @@ extension EncryptorRegistry {
 
     /// A version's identity: cached, or unsealed from its keyring row with the recipient the
     /// row records (not derived again: a box that opens is bound to that fingerprint).
-    func identity(of owner: Owner, _ version: KeyVersion) throws(RegistryError) -> X25519Identity {
+    func identity(of owner: Owner, _ version: KeyVersion) throws(RegistryError) -> AgeIdentity {
         if let cached = state.withLock({ $0.identities[owner]?[version.fingerprint] }) { return cached }
         let epoch = state.withLock { $0.epoch[owner, default: 0] }
         let identity = try sealer.unseal(version)

@@ -21,7 +21,7 @@ public final class EncryptorRegistry: Sendable {
     struct State {
         var sealing: [Owner: SealingKey] = [:]
         var minting: [Owner: Task<SealingKey, any Error>] = [:]
-        var identities: [Owner: [Fingerprint: X25519Identity]] = [:]
+        var identities: [Owner: [Fingerprint: AgeIdentity]] = [:]
         var opening: DataKeyCache
         /// Data keys being loaded, with the callers waiting for the one loading each.
         var loading: [DataKeyID: [CheckedContinuation<Void, Never>]] = [:]

@@ -51,13 +51,13 @@ public final class IdentitySealer: Sendable {
     public var installedKeys: Set<Int64> { state.withLock { Set($0.keys.keys) } }
 
     /// Seals `identity` as version `version` of `owner` under the active sealing key.
-    public func seal(_ identity: X25519Identity, owner: Owner, version: Int) throws(RegistryError) -> SealedIdentity {
+    public func seal(_ identity: AgeIdentity, owner: Owner, version: Int) throws(RegistryError) -> SealedIdentity {
         let (id, key, workspace) = try state.withLock { state throws(RegistryError) in
             guard let active = state.active, let key = state.keys[active] else { throw Self.closed(state) }
             return (active, key, state.workspaceID)
         }
         let box = SecretBox.seal(
-            identity.secretKeyBytes, key: key,
+            identity.secretBytes, key: key,
             associatedData: Self.associatedData(
                 workspace: workspace, owner: owner, version: version, fingerprint: identity.fingerprint))
         return SealedIdentity(sealingKeyID: id, box: box)
@@ -65,7 +65,7 @@ public final class IdentitySealer: Sendable {
 
     /// Unseals a version's identity. Its recipient is the one the keyring records (not derived
     /// again): a box that opens is bound to that fingerprint.
-    public func unseal(_ version: KeyVersion) throws(RegistryError) -> X25519Identity {
+    public func unseal(_ version: KeyVersion) throws(RegistryError) -> AgeIdentity {
         guard let sealed = version.sealed else {
             throw RegistryError(
                 .identityUnavailable, "\(version.owner) version \(version.version) has no sealed identity")
@@ -96,7 +96,7 @@ public final class IdentitySealer: Sendable {
         guard secret.count == 32 else {
             throw RegistryError(.sealedIdentity, "the sealed identity of \(version.owner) has the wrong length")
         }
-        return X25519Identity(secretKey: secret, knownRecipient: version.recipient)
+        return AgeIdentity(secretBytes: secret, knownRecipient: version.recipient)
     }
 
     static func associatedData(workspace: String, owner: Owner, version: Int, fingerprint: Fingerprint) -> [UInt8] {

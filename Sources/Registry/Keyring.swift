@@ -17,13 +17,13 @@ public struct KeyVersion: Sendable, Hashable {
     public let owner: Owner
     public let version: Int
     public let name: KeyName
-    public let recipient: X25519Recipient
+    public let recipient: AgeRecipient
     public let state: KeyState
     public let createdAt: Timestamp
     public let sealed: SealedIdentity?
 
     public init(
-        owner: Owner, version: Int, name: KeyName, recipient: X25519Recipient, state: KeyState, createdAt: Timestamp,
+        owner: Owner, version: Int, name: KeyName, recipient: AgeRecipient, state: KeyState, createdAt: Timestamp,
         sealed: SealedIdentity?
     ) {
         self.owner = owner

@@ -7,11 +7,11 @@ import ActorKeys
 public struct NewKeyVersion: Sendable {
     public let owner: Owner
     public let name: KeyName
-    public let recipient: X25519Recipient
-    let identity: X25519Identity
+    public let recipient: AgeRecipient
+    let identity: AgeIdentity
     let sealer: IdentitySealer
 
-    public init(owner: Owner, name: KeyName, identity: X25519Identity, sealer: IdentitySealer) {
+    public init(owner: Owner, name: KeyName, identity: AgeIdentity, sealer: IdentitySealer) {
         self.owner = owner
         self.name = name
         self.recipient = identity.recipient

@@ -124,7 +124,7 @@ struct RecordEnvelopeTests {
     func wrapping() throws {
         let current = X25519Identity.generate()
         let previous = X25519Identity.generate()
-        let wrapped = try dataKey.wrap(to: [current.recipient, previous.recipient])
+        let wrapped = try dataKey.wrap(to: [.x25519(current.recipient), .x25519(previous.recipient)])
         #expect(wrapped.starts(with: Array("age-encryption.org/v1\n".utf8)))
         for identity in [current, previous] {
             let unwrapped = try DataKey.unwrap(wrapped, expectedID: dataKey.id, with: [identity])
@@ -145,6 +145,34 @@ struct RecordEnvelopeTests {
         #expect(throws: EnvelopeError.self) { try DataKey.unwrap(notAKey, with: [current]) }
         #expect(!String(describing: dataKey).contains("SecretBytes"))
         #expect(String(describing: dataKey) == "DataKey(\(dataKey.id.hex))")
+    }
+
+    @Test("rewrap is rekey: a new header for the new key, the payload bytes unchanged, the id checked")
+    func rewrapping() throws {
+        let old = X25519Identity.generate()
+        let new = HybridIdentity.generate()
+        let wrapped = try dataKey.wrap(to: [.x25519(old.recipient)])
+        let rewrapped = try DataKey.rewrap(wrapped, expectedID: dataKey.id, with: [old], to: [.hybrid(new.recipient)])
+        // The payload section (nonce and the one chunk: 16 + 48 + 16 bytes) is the same bytes.
+        #expect(rewrapped.suffix(80) == wrapped.suffix(80))
+        #expect(rewrapped.prefix(rewrapped.count - 80) != wrapped.prefix(wrapped.count - 80))
+        #expect(try DataKey.unwrap(rewrapped, expectedID: dataKey.id, with: [new]).id == dataKey.id)
+        let gone = #expect(throws: EnvelopeError.self) { try DataKey.unwrap(rewrapped, with: [old]) }
+        #expect(gone?.code == .noIdentityMatched)
+        let misfiled = #expect(throws: EnvelopeError.self) {
+            try DataKey.rewrap(wrapped, expectedID: .random(), with: [old], to: [.hybrid(new.recipient)])
+        }
+        #expect(misfiled?.code == .malformedRecord)
+        let notAKey = try Age.encrypt([1, 2, 3], to: [old.recipient])
+        #expect(throws: EnvelopeError.self) {
+            try DataKey.rewrap(notAKey, expectedID: dataKey.id, with: [old], to: [.x25519(old.recipient)])
+        }
+        var altered = wrapped
+        altered[altered.count - 1] ^= 1
+        let payload = #expect(throws: EnvelopeError.self) {
+            try DataKey.rewrap(altered, expectedID: dataKey.id, with: [old], to: [.hybrid(new.recipient)])
+        }
+        #expect(payload?.code == .malformedPayload)
     }
 
     @Test("data key ids round-trip through hex and compare without allocation-heavy types")

@@ -36,8 +36,8 @@ struct Fixture {
         return id
     }
 
-    func addKey(_ owner: Owner, name: String) async throws {
-        let key = NewKeyVersion(owner: owner, name: try KeyName(name), identity: .generate(), sealer: sealer)
+    func addKey(_ owner: Owner, name: String, kind: AgeKeyKind = .x25519) async throws {
+        let key = NewKeyVersion(owner: owner, name: try KeyName(name), identity: .generate(kind), sealer: sealer)
         _ = try await store.addActiveVersion(key)
         registry.evict(owner)
     }

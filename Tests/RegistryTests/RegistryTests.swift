@@ -71,8 +71,8 @@ struct RegistryFixture {
     }
 
     @discardableResult
-    func rotate(_ owner: Owner, to name: String) async throws -> KeyVersion {
-        let key = NewKeyVersion(owner: owner, name: try KeyName(name), identity: .generate(), sealer: sealer)
+    func rotate(_ owner: Owner, to name: String, kind: AgeKeyKind = .x25519) async throws -> KeyVersion {
+        let key = NewKeyVersion(owner: owner, name: try KeyName(name), identity: .generate(kind), sealer: sealer)
         return try await store.rotate(to: key).added
     }
 }

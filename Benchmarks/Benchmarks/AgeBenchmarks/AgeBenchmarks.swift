@@ -167,7 +167,7 @@ func fileBenchmarks(label: String, size: Int) {
 /// What the registry does on a mint and on a cold miss: a 32-byte data key as an age file.
 func dataKeyBenchmarks() {
     let keys = KeyPair()
-    let recipients = [keys.recipient]
+    let recipients = [AgeRecipient.x25519(keys.recipient)]
     let identities: [any Identity] = [keys.identity]
     Benchmark("data key wrap", configuration: configuration(32)) { benchmark in
         let dataKey = DataKey.generate()
@@ -208,6 +208,38 @@ func dataKeyBenchmarks() {
         baseline: {
             precondition(baseline_age_decrypt(&raw.output, scalar, raw.rawFile, raw.rawFile.count) == 64)
         })
+    postQuantumDataKeyBenchmarks(dataKey: dataKey, classic: (recipients, identities, wrapped))
+}
+
+/// A data key wrapped to a post-quantum (mlkem768x25519) key against the same to X25519: what a
+/// post-quantum actor's mint and cold miss cost more, alternately in one process.
+func postQuantumDataKeyBenchmarks(
+    dataKey: DataKey, classic: (recipients: [AgeRecipient], identities: [any Identity], wrapped: [UInt8])
+) {
+    let hybrid = HybridIdentity.generate()
+    let recipients = [AgeRecipient.hybrid(hybrid.recipient)]
+    let identities: [any Identity] = [hybrid]
+    let wrapped = try! dataKey.wrap(to: recipients)
+    Benchmark("data key wrap mlkem768x25519", configuration: configuration(32)) { benchmark in
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try dataKey.wrap(to: recipients)) }
+        benchmark.stopMeasurement()
+    }
+    Benchmark("data key unwrap mlkem768x25519", configuration: configuration(32)) { benchmark in
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try DataKey.unwrap(wrapped, expectedID: dataKey.id, with: identities))
+        }
+        benchmark.stopMeasurement()
+    }
+    Ratio.benchmark(
+        "ratio data key wrap mlkem768x25519 vs x25519", operations: 20,
+        ours: { blackHole(try dataKey.wrap(to: recipients)) },
+        baseline: { blackHole(try dataKey.wrap(to: classic.recipients)) })
+    Ratio.benchmark(
+        "ratio data key unwrap mlkem768x25519 vs x25519", operations: 20,
+        ours: { blackHole(try DataKey.unwrap(wrapped, expectedID: dataKey.id, with: identities)) },
+        baseline: { blackHole(try DataKey.unwrap(classic.wrapped, expectedID: dataKey.id, with: classic.identities)) })
 }
 
 /// A sink that drops what it is given, as writing to /dev/null does.

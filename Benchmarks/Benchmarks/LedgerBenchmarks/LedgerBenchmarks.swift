@@ -401,8 +401,9 @@ func sealedIdentityBenchmarks(_ backend: Backend) {
             let store = miss.fixture!.workspace.store
             let (stored, keyring) = try await store.dataKeyAndKeyring(id: miss.dataKeyID!)!
             let version = keyring.active!
+            guard case .x25519(let recipient) = version.recipient else { preconditionFailure("an X25519 key") }
             let identity = try KeyStore(directory: miss.dataKey).loadIdentity(
-                owner: stored.owner, name: version.name, knownRecipient: version.recipient)
+                owner: stored.owner, name: version.name, knownRecipient: recipient)
             blackHole(try DataKey.unwrap(stored.wrapped!, expectedID: miss.dataKeyID!, with: [identity]))
         })
 }

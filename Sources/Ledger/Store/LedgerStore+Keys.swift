@@ -11,10 +11,10 @@ extension LedgerStore {
         let storedName = try row.string(2)
         let storedRecipient = try row.string(3)
         let name: KeyName
-        let recipient: X25519Recipient
+        let recipient: AgeRecipient
         do {
             name = try KeyName(storedName)
-            recipient = try X25519Recipient(parsing: storedRecipient)
+            recipient = try AgeRecipient(parsing: storedRecipient)
         } catch {
             throw LedgerError(.corrupt, "stored key version is invalid: \(error.message)")
         }
