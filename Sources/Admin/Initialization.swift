@@ -7,7 +7,10 @@ extension KeyAdministration {
     /// `local:<home>/keys/root.key`), the shared key (`primary`), a bootstrap admin with every
     /// permission, and a token for it, printed once. A database that is already initialized is a
     /// conflict. A run cut off after the root of trust was recorded picks it up and goes on.
-    public func initialize(admin adminID: ActorID, rootKey: String? = nil) async throws(AdminError) -> Initialization {
+    /// `keyType` is the shared key's, and so the workspace's default for actors' keys.
+    public func initialize(
+        admin adminID: ActorID, rootKey: String? = nil, keyType: AgeKeyKind = .x25519
+    ) async throws(AdminError) -> Initialization {
         try await audited("init", target: adminID.rawValue) { () throws(AdminError) in
             try authorize([.isAdmin])
             let keyring = try await admin { try await store.keyringOf(.shared) }
@@ -25,7 +28,7 @@ extension KeyAdministration {
                 root = try await workspace.root.create(
                     uri: rootKey ?? Workspace.defaultRootKey(home: workspace.home), by: principal.description)
             }
-            let key = try newKey(for: .shared, name: KeyName.primary.rawValue, existing: [])
+            let key = try newKey(for: .shared, name: KeyName.primary.rawValue, existing: [], kind: keyType)
             let added = try await admin { try await store.addActiveVersion(key).added }
             workspace.registry.evict(.shared)
             if try await admin({ try await store.actor(adminID) }) == nil {
@@ -45,7 +48,7 @@ extension KeyAdministration {
                 [
                     "token_id": token.id, "database": store.url.description, "root_key": root.root.uri,
                     "kek_id": root.root.kekID, "fingerprint": added.fingerprint.hex,
-                    "recipient": added.recipient.encoded,
+                    "recipient": added.recipient.encoded, "key_type": keyType.rawValue,
                 ]
             )
         }

@@ -16,10 +16,10 @@ public struct KeyAdministration: Sendable {
 
     // MARK: Enrolment
 
-    /// Enrols an actor. `auto` gives it a key at once; `optIn` leaves its rows under the shared
-    /// key until `createKey`.
+    /// Enrols an actor. `auto` gives it a key at once, of `keyType` (default: the workspace's,
+    /// the shared key's type); `optIn` leaves its rows under the shared key until `createKey`.
     public func enroll(
-        _ id: ActorID, keys policy: KeyPolicy, permissions: Permissions = .none
+        _ id: ActorID, keys policy: KeyPolicy, keyType: AgeKeyKind? = nil, permissions: Permissions = .none
     ) async throws(AdminError) -> Enrollment {
         try await audited("actor.enroll", target: id.rawValue) { () throws(AdminError) in
             try authorize(permissions.isInfraAdmin ? [.isAdmin, .isInfraAdmin] : [.isAdmin])
@@ -27,27 +27,42 @@ public struct KeyAdministration: Sendable {
             if try await admin({ try await store.actor(id) }) != nil {
                 throw AdminError(.conflict, "actor \(id) already exists")
             }
-            let key = policy == .auto ? try newKey(for: .actor(id), name: nil, existing: []) : nil
+            if keyType != nil && policy == .optIn {
+                throw AdminError(
+                    .invalidArgument, "an opt-in actor gets no key at enrolment: choose its key type at key create")
+            }
+            var key: NewKeyVersion?
+            if policy == .auto {
+                let kind: AgeKeyKind
+                if let keyType { kind = keyType } else { kind = try await workspaceKeyType() }
+                key = try newKey(for: .actor(id), name: nil, existing: [], kind: kind)
+            }
             let version = try await admin { try await store.enroll(actor, key: key) }
             workspace.registry.evict(.actor(id))
             var details: AuditDetails = ["keys": policy.rawValue, "permissions": permissions.summary]
+            if let version { details["key_type"] = version.recipient.kind.rawValue }
             if let version { details.merge(version.auditDetails) { $1 } }
             return (Enrollment(actor: actor, key: version), details)
         }
     }
 
-    /// Gives an enrolled actor its first key (opting in). Its new rows are sealed under it;
-    /// `ledger migrate` moves its older shared-key rows.
-    public func createKey(for id: ActorID) async throws(AdminError) -> KeyCreation {
+    /// Gives an enrolled actor its first key (opting in), of `keyType` (default: the
+    /// workspace's, the shared key's type). Its new rows are sealed under it; `ledger migrate`
+    /// moves its older shared-key rows.
+    public func createKey(for id: ActorID, keyType: AgeKeyKind? = nil) async throws(AdminError) -> KeyCreation {
         try await audited("encryption.key_create", target: id.rawValue) { () throws(AdminError) in
             try authorize([.isAdmin])
             let actor = try await existingActor(id)
             let keyring = try await admin { try await store.keyringOf(.actor(id)) }
             if keyring.active != nil { throw AdminError(.conflict, "actor \(id) already has a key: use key rotate") }
-            let key = try newKey(for: .actor(id), name: nil, existing: keyring.versions)
+            let kind: AgeKeyKind
+            if let keyType { kind = keyType } else { kind = try await workspaceKeyType() }
+            let key = try newKey(for: .actor(id), name: nil, existing: keyring.versions, kind: kind)
             let version = try await admin { try await store.addActiveVersion(key).added }
             workspace.registry.evict(.actor(actor.id))
-            return (KeyCreation(version: version), version.auditDetails)
+            var details = version.auditDetails
+            details["key_type"] = kind.rawValue
+            return (KeyCreation(version: version), details)
         }
     }
 
@@ -57,8 +72,12 @@ public struct KeyAdministration: Sendable {
     /// wrapped to both during the overlap; nothing becomes unreadable and nothing restarts.
     /// `name` defaults to the next `vN`; `primary` is reserved; a name that is already a version
     /// of the owner is a conflict. `force` is accepted for the contract's sake: identities are
-    /// sealed rows, not files, so there is never a file to replace.
-    public func rotate(_ owner: Owner, name: String? = nil, force: Bool = false) async throws(AdminError) -> Rotation {
+    /// sealed rows, not files, so there is never a file to replace. The new version has
+    /// `keyType`, by default the type of the version it replaces: a rotation to
+    /// `.hybrid` moves the owner to post-quantum (and `key rewrap` its older data keys).
+    public func rotate(
+        _ owner: Owner, name: String? = nil, force: Bool = false, keyType: AgeKeyKind? = nil
+    ) async throws(AdminError) -> Rotation {
         try await audited("encryption.rotate", target: owner.actor?.rawValue) { () throws(AdminError) in
             try authorize([.isAdmin, .canRotateEncryptionKey])
             if let actor = owner.actor { _ = try await existingActor(actor) }
@@ -72,12 +91,15 @@ public struct KeyAdministration: Sendable {
                 throw AdminError(
                     .invalidArgument, "the name primary is reserved: the live shared identity is never overwritten")
             }
-            let (added, previous) = try await rotateRecording(owner, name: name, keyring: keyring)
+            let (added, previous) = try await rotateRecording(
+                owner, name: name, kind: keyType ?? current.recipient.kind, keyring: keyring)
             workspace.registry.evict(owner)
             let rotation = Rotation(owner: owner, version: added, previous: previous ?? current)
             var details = added.auditDetails
             details["previous_fingerprint"] = rotation.previous.fingerprint.hex
             details["version"] = String(added.version)
+            details["key_type"] = added.recipient.kind.rawValue
+            details["previous_key_type"] = rotation.previous.recipient.kind.rawValue
             return (rotation, details)
         }
     }
@@ -86,11 +108,11 @@ public struct KeyAdministration: Sendable {
     /// same next version; the loser of such a race reads the keyring again and takes the next
     /// free one, a few times, when the name is not the caller's own.
     private func rotateRecording(
-        _ owner: Owner, name: String?, keyring first: Keyring
+        _ owner: Owner, name: String?, kind: AgeKeyKind, keyring first: Keyring
     ) async throws(AdminError) -> (KeyVersion, KeyVersion?) {
         var keyring = first
         for attempt in 1...8 {
-            let key = try newKey(for: owner, name: name, existing: keyring.versions)
+            let key = try newKey(for: owner, name: name, existing: keyring.versions, kind: kind)
             do {
                 return try await store.rotate(to: key)
             } catch  where error.code == .conflict && name == nil && attempt < 8 {
@@ -198,8 +220,15 @@ public struct KeyAdministration: Sendable {
 
     /// A new identity for `owner`, to be sealed into its row when the store records it: named
     /// `name`, or the next free `vN`. A name that is a key version is a conflict.
+    /// The workspace's key type: that of the shared key's active version (`init --pq` makes it
+    /// post-quantum, and a rotation of the shared key changes it). Actors' new keys follow it
+    /// unless told otherwise.
+    func workspaceKeyType() async throws(AdminError) -> AgeKeyKind {
+        try await admin { try await store.keyringOf(.shared) }.active?.recipient.kind ?? .x25519
+    }
+
     func newKey(
-        for owner: Owner, name: String?, existing: [KeyVersion], kind: AgeKeyKind? = nil
+        for owner: Owner, name: String?, existing: [KeyVersion], kind: AgeKeyKind
     ) throws(AdminError) -> NewKeyVersion {
         let keyName: KeyName
         if let name {
@@ -212,10 +241,8 @@ public struct KeyAdministration: Sendable {
             while existing.contains(where: { $0.name.rawValue == "v\(next)" }) { next += 1 }
             keyName = try adminSync { try KeyName("v\(next)") }
         }
-        // Unless asked otherwise, a new version keeps the type of the one it follows.
-        let type = kind ?? existing.first { $0.state == .active }?.recipient.kind ?? .x25519
         return NewKeyVersion(
-            owner: owner, name: keyName, identity: .generate(type), sealer: workspace.registry.sealer)
+            owner: owner, name: keyName, identity: .generate(kind), sealer: workspace.registry.sealer)
     }
 }
 

@@ -18,9 +18,15 @@ public struct OwnerStatus: Sendable {
     public let rowsOnOlderVersionsOnly: Int
     /// Rows whose data key was erased (shredded owners): they read back as "shredded".
     public let rowsUnreadable: Int
+    /// Rows whose data key is wrapped to post-quantum versions only: safe from "harvest now,
+    /// decrypt later". A data key also wrapped to a classic version is not.
+    public let rowsPostQuantum: Int
     /// Whether the active version's identity unseals here (nil: no active version). False means
     /// new rows cannot be sealed for this owner and its data keys cannot be opened with it.
     public let activeIdentityAvailable: Bool?
+
+    /// The active version's key type; nil without an active version.
+    public var keyType: AgeKeyKind? { versions.first { $0.state == .active }?.recipient.kind }
 }
 
 /// WorkspaceStatus is `actorkeys status`.
@@ -35,6 +41,11 @@ public struct WorkspaceStatus: Sendable {
     public let providerFacts: ProviderFacts?
     /// Each scope's last rewrap or reseal run.
     public let scopes: [ScopeRun]
+
+    /// Encrypted rows, under any owner's keys (shredded ones included).
+    public var encryptedRows: Int { owners.map(\.rows).reduce(0, +) }
+    /// Encrypted rows whose data key is wrapped to post-quantum versions only.
+    public var postQuantumRows: Int { owners.map(\.rowsPostQuantum).reduce(0, +) }
 }
 
 /// ProviderQuery is what `status` asks the root key's provider.
@@ -76,13 +87,20 @@ extension KeyAdministration {
             for owner in owners {
                 let keyring = try await store.keyringOf(owner)
                 let active = keyring.active?.fingerprint
+                let postQuantum = Set(keyring.versions.filter { $0.recipient.kind.isPostQuantum }.map(\.fingerprint))
                 var rows = 0
                 var onActive = 0
                 var olderOnly = 0
                 var unreadable = 0
+                var quantumSafe = 0
                 for count in counts where count.protection.owner == owner {
                     rows += count.rows
                     guard let id = count.dataKey, let key = byID[id] else { continue }
+                    if key.state != .erased, !key.fingerprints.isEmpty,
+                        key.fingerprints.allSatisfy(postQuantum.contains)
+                    {
+                        quantumSafe += count.rows
+                    }
                     if key.state == .erased {
                         unreadable += count.rows
                     } else if let active, key.fingerprints.contains(active) {
@@ -99,7 +117,7 @@ extension KeyAdministration {
                         versions: keyring.versions,
                         dataKeys: Dictionary(grouping: keysOfOwner, by: \.state).mapValues(\.count),
                         rows: rows, rowsUnderActiveVersion: onActive, rowsOnOlderVersionsOnly: olderOnly,
-                        rowsUnreadable: unreadable, activeIdentityAvailable: available))
+                        rowsUnreadable: unreadable, rowsPostQuantum: quantumSafe, activeIdentityAvailable: available))
             }
             return WorkspaceStatus(
                 owners: statuses, plaintextRows: counts.filter { $0.protection == .plaintext }.map(\.rows).reduce(0, +),

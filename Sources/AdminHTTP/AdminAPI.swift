@@ -79,12 +79,12 @@ enum AdminAPI {
         },
         Endpoint(
             .post, "/v1/admin/actors/{id}/keys",
-            "Opt in, giving an enrolled actor its own key. New rows use it; ledger migrate moves its shared-key rows.",
-            parameters: [actorID],
+            "Opt in, giving an enrolled actor its own key (of key_type, default the shared key's). New rows use it; ledger migrate moves its shared-key rows.",
+            parameters: [actorID], request: CreateKeyRequest.self,
             replies: [.json(201, KeyVersionReport.self, "The new key version, its identity sealed in the database.")],
             errors: [403, 404, 409, 422]
-        ) { c, _, context in
-            try await c.admin.createKey(context)
+        ) { c, request, context in
+            try await c.admin.createKey(request, context)
         },
         Endpoint(
             .delete, "/v1/admin/actors/{id}/keys",

@@ -48,7 +48,8 @@ struct AdminController: Sendable {
         let administration = try administration(context)
         let body = try await body(EnrollRequest.self, of: request, for: "actor.enroll", by: administration)
         let id = try Parse.actor(body.actorID ?? "")
-        let enrollment = try await administration.enroll(id, keys: body.keyPolicy, permissions: body.permissions)
+        let enrollment = try await administration.enroll(
+            id, keys: body.keyPolicy, keyType: body.requestedKeyType, permissions: body.permissions)
         return JSONResponse.make(.created, ActorReport(enrollment.actor, keys: enrollment.key.map { [$0] } ?? []))
     }
 
@@ -79,9 +80,12 @@ struct AdminController: Sendable {
         return JSONResponse.make(.ok, ActorReport(try await administration.actor(id)))
     }
 
-    func createKey(_ context: AdminRequestContext) async throws -> Response {
+    func createKey(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let id = try Parse.actor(try context.parameters.require("id"))
-        let created = try await administration(context).createKey(for: id)
+        let administration = try administration(context)
+        let body = try await body(
+            CreateKeyRequest.self, of: request, for: "encryption.key_create", target: id.rawValue, by: administration)
+        let created = try await administration.createKey(for: id, keyType: body.requestedKeyType)
         return JSONResponse.make(.created, KeyVersionReport(created.version))
     }
 
@@ -96,7 +100,8 @@ struct AdminController: Sendable {
         let administration = try administration(context)
         let body = try await body(RotateKeyRequest.self, of: request, for: "encryption.rotate", by: administration)
         let owner: Owner = try body.actorID.map { .actor(try Parse.actor($0)) } ?? .shared
-        let rotation = try await administration.rotate(owner, name: body.name, force: body.force ?? false)
+        let rotation = try await administration.rotate(
+            owner, name: body.name, force: body.force ?? false, keyType: body.requestedKeyType)
         metrics.recordRotation()
         return JSONResponse.make(.ok, RotationReport(rotation))
     }

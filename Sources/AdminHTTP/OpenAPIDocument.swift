@@ -123,6 +123,12 @@ enum OpenAPIDocument {
     /// `notEmpty`, which is `minProperties`).
     private static func rule(_ rule: ObjectRule) -> YAML? {
         func required(_ names: [String]) -> YAML { .map([("required", .list(names.map(YAML.string)))]) }
+        func when(_ field: String, is value: String) -> YAML {
+            .map([
+                ("properties", .map([(field, .map([("const", .string(value))]))])),
+                ("required", .list([.string(field)])),
+            ])
+        }
         switch rule {
         case .atMostOne(let names):
             let pairs = names.indices.flatMap { i in names.indices.dropFirst(i + 1).map { [names[i], names[$0]] } }
@@ -133,22 +139,14 @@ enum OpenAPIDocument {
         case .notEmpty:
             return nil
         case .requires(let names, let field, let value):
-            return .map([
-                (
-                    "if",
-                    .map([
-                        ("properties", .map([(field, .map([("const", .string(value))]))])),
-                        ("required", .list([.string(field)])),
-                    ])
-                ),
-                (
-                    "then",
-                    .map([
-                        ("required", .list(names.map(YAML.string))),
-                        ("properties", .map(names.map { ($0, .map([("minLength", .integer(1))])) })),
-                    ])
-                ),
+            let then: YAML = .map([
+                ("required", .list(names.map(YAML.string))),
+                ("properties", .map(names.map { ($0, .map([("minLength", .integer(1))])) })),
             ])
+            return .map([("if", when(field, is: value)), ("then", then)])
+        case .excludes(let names, let field, let value):
+            let given = names.count == 1 ? required(names) : .map([("anyOf", .list(names.map { required([$0]) }))])
+            return .map([("if", when(field, is: value)), ("then", .map([("not", given)]))])
         }
     }
 

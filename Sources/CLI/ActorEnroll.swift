@@ -35,11 +35,16 @@ extension ActorKeysCommand.Actor {
             help: "Grant is_infra_admin: the root key provider's configuration, and nothing else.")
         var isInfraAdmin = false
 
+        @OptionGroup var keyType: KeyTypeOptions
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard KeyPolicy(rawValue: keys) != nil else { throw ValidationError("--keys is auto or opt-in.") }
+            guard let policy = KeyPolicy(rawValue: keys) else { throw ValidationError("--keys is auto or opt-in.") }
+            if policy == .optIn && keyType.keyType != nil {
+                throw ValidationError(
+                    "--pq and --classic choose the key made at enrolment: an opt-in actor chooses it at 'key create'.")
+            }
         }
 
         func run() async throws {
@@ -50,12 +55,14 @@ extension ActorKeysCommand.Actor {
             let enrollment: Enrollment
             do {
                 enrollment = try await administration.enroll(
-                    id, keys: KeyPolicy(rawValue: keys)!, permissions: permissions)
+                    id, keys: KeyPolicy(rawValue: keys)!, keyType: keyType.keyType, permissions: permissions)
             } catch { throw CLIError(error) }
             if output.json {
                 try output.printJSON(ActorReport(enrollment.actor, keys: enrollment.key.map { [$0] } ?? []))
             } else if let key = enrollment.key {
-                print("enrolled \(id) with its own key \(key.fingerprint) (v\(key.version), sealed in the database)")
+                print(
+                    "enrolled \(id) with its own key \(key.fingerprint) (v\(key.version), \(key.recipient.kind.rawValue), sealed in the database)"
+                )
             } else {
                 print("enrolled \(id): its rows use the shared key until 'actorkeys key create --actor \(id)'")
             }

@@ -30,6 +30,12 @@ extension ActorKeysCommand {
                 valueName: "URI"))
         var rootKey: String?
 
+        @Flag(
+            name: .customLong("pq"),
+            help:
+                "Make the shared key post-quantum (MLKEM768-X25519), and with it the default for actors' keys.")
+        var postQuantum = false
+
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
 
@@ -37,7 +43,10 @@ extension ActorKeysCommand {
             let id = try ActorID.parse(adminID)
             let administration = try await workspace.administration(create: true)
             let result: Initialization
-            do { result = try await administration.initialize(admin: id, rootKey: rootKey) } catch {
+            do {
+                result = try await administration.initialize(
+                    admin: id, rootKey: rootKey, keyType: postQuantum ? .hybrid : .x25519)
+            } catch {
                 throw CLIError(error)
             }
             if output.json {
@@ -48,7 +57,7 @@ extension ActorKeysCommand {
                     initialized \(result.home)
                     database:        \(result.database)
                     root key:        \(result.rootKey) (\(result.kekID), version \(result.kekVersion))
-                    shared key:      \(result.sharedKey.fingerprint) (sealed in the database)
+                    shared key:      \(result.sharedKey.fingerprint) (\(result.sharedKey.recipient.kind.rawValue), sealed in the database)
                     admin:           \(result.admin)
                     admin token:     \(result.token.token)
 

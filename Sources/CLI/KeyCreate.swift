@@ -11,6 +11,7 @@ extension ActorKeysCommand.Key {
         )
 
         @OptionGroup var actor: ActorOption
+        @OptionGroup var keyType: KeyTypeOptions
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -19,12 +20,14 @@ extension ActorKeysCommand.Key {
             let id = try actor.id()
             let administration = try await workspace.administration()
             let created: KeyCreation
-            do { created = try await administration.createKey(for: id) } catch { throw CLIError(error) }
+            do { created = try await administration.createKey(for: id, keyType: keyType.keyType) } catch {
+                throw CLIError(error)
+            }
             if output.json {
                 try output.printJSON(KeyVersionReport(created.version))
             } else {
                 print(
-                    "\(id) now has its own key \(created.version.fingerprint) (v\(created.version.version), sealed in the database)"
+                    "\(id) now has its own key \(created.version.fingerprint) (v\(created.version.version), \(created.version.recipient.kind.rawValue), sealed in the database)"
                 )
                 print("its shared-key rows can be moved with: actorkeys ledger migrate --actor \(id)")
             }

@@ -9,7 +9,10 @@ extension ActorKeysCommand.Key {
             abstract: "Rotate an actor's key (no --actor: the shared key). Live at once, lossless, no restart.",
             discussion: """
                 Makes a new active version; the previous one becomes decrypt-only and every existing row \
-                stays readable. Exit codes: 2 invalid name (or primary), 3 unknown actor, 4 name conflict.
+                stays readable. The new version keeps the key type of the one it replaces; --pq moves the \
+                owner to a post-quantum key (then 'key rewrap' moves its older data keys over, and status \
+                shows them as post-quantum), --classic back to X25519. Exit codes: 2 invalid name (or \
+                primary), 3 unknown actor, 4 name conflict.
                 """
         )
 
@@ -24,6 +27,7 @@ extension ActorKeysCommand.Key {
             help: "Accepted for compatibility: identities are sealed in the database, so nothing is replaced.")
         var force = false
 
+        @OptionGroup var keyType: KeyTypeOptions
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
 
@@ -31,14 +35,16 @@ extension ActorKeysCommand.Key {
             let owner = try Owner.from(actor: actor)
             let administration = try await workspace.administration()
             let rotation: Rotation
-            do { rotation = try await administration.rotate(owner, name: name, force: force) } catch {
+            do {
+                rotation = try await administration.rotate(owner, name: name, force: force, keyType: keyType.keyType)
+            } catch {
                 throw CLIError(error)
             }
             if output.json {
                 try output.printJSON(RotationReport(rotation))
             } else {
                 print(
-                    "rotated \(owner.label): \(rotation.previous.fingerprint) -> \(rotation.version.fingerprint) (v\(rotation.version.version), sealed in the database)"
+                    "rotated \(owner.label): \(rotation.previous.fingerprint) -> \(rotation.version.fingerprint) (v\(rotation.version.version), \(rotation.version.recipient.kind.rawValue), sealed in the database)"
                 )
                 print(rotation.nextStep)
             }

@@ -31,17 +31,20 @@ extension ActorKeysCommand {
                 print("\(owner.owner.label)\(owner.shredded ? " (shredded)" : "")\(unavailable)")
                 for version in owner.versions {
                     print(
-                        "  key v\(version.version)  \(version.fingerprint)  \(version.state.rawValue)  \(version.name)")
+                        "  key v\(version.version)  \(version.fingerprint)  \(version.state.rawValue)  \(version.name)  \(version.recipient.kind.rawValue)"
+                    )
                 }
                 let keys = [DataKeyState.sealing, .closed, .replacing, .erased].compactMap { state in
                     owner.dataKeys[state].map { "\($0) \(state.rawValue)" }
                 }
                 print("  data keys: \(keys.isEmpty ? "none" : keys.joined(separator: ", "))")
                 print(
-                    "  rows: \(owner.rows) (\(owner.rowsUnderActiveVersion) under the active version, \(owner.rowsOnOlderVersionsOnly) on older versions only, \(owner.rowsUnreadable) unreadable)"
+                    "  rows: \(owner.rows) (\(owner.rowsUnderActiveVersion) under the active version, \(owner.rowsOnOlderVersionsOnly) on older versions only, \(owner.rowsUnreadable) unreadable, \(owner.rowsPostQuantum) post-quantum)"
                 )
             }
             print("plaintext rows: \(status.plaintextRows)")
+            let share = status.encryptedRows == 0 ? 0 : status.postQuantumRows * 100 / status.encryptedRows
+            print("post-quantum rows: \(status.postQuantumRows) of \(status.encryptedRows) encrypted (\(share)%)")
             print("shared-key rows awaiting migration: \(status.sharedRowsAwaitingMigration)")
             let root = RootReport(status.root)
             print(

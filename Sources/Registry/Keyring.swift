@@ -53,9 +53,16 @@ public struct Keyring: Sendable {
     /// The versions a new data key is wrapped to: the active one and, during a rotation
     /// overlap, the previous one while it is still decrypt-only. A process that has not yet
     /// seen the rotation can then still unwrap what a process that has wrote.
+    ///
+    /// Not when the rotation changed the key type: a post-quantum stanza next to a classic one
+    /// would be no stronger than the classic one (age refuses to mix them), so from a rotation
+    /// to post-quantum on, new data keys are wrapped to the active version alone. Nothing is
+    /// lost: a cold miss reads the keyring with the data key, so every process unwraps them.
     public var wrapVersions: [KeyVersion] {
         guard let active else { return [] }
-        let previous = versions.first { $0.version < active.version && $0.state == .decryptOnly }
+        let previous = versions.first {
+            $0.version < active.version && $0.state == .decryptOnly && $0.recipient.kind == active.recipient.kind
+        }
         return [active] + (previous.map { [$0] } ?? [])
     }
 

@@ -136,6 +136,48 @@ struct HTTPRouterTests {
     }
 
     @Test(
+        "key_type: post-quantum keys at enrolment, opt-in and rotation; bad types are 422",
+        arguments: TestBackend.allCases)
+    func keyTypes(_ backend: TestBackend) async throws {
+        let fixture = try await APIFixture(backend)
+        try await fixture.application().test(.router) { client in
+            let admin = fixture.adminToken
+            let enrolled = try await client.call(
+                .post, "/v1/admin/actors", as: admin, json: #"{"actor_id":"pq","key_type":"mlkem768x25519"}"#)
+            #expect(enrolled.status == 201, "\(enrolled.text)")
+            let keys = enrolled.json["keys"] as? [[String: Any]]
+            #expect(keys?.first?["key_type"] as? String == "mlkem768x25519")
+            #expect((keys?.first?["recipient"] as? String)?.hasPrefix("age1pq1") == true)
+            _ = try await client.call(
+                .post, "/v1/admin/actors", as: admin, json: #"{"actor_id":"late","keys":"opt-in"}"#)
+            let created = try await client.call(
+                .post, "/v1/admin/actors/late/keys", as: admin, json: #"{"key_type":"mlkem768x25519"}"#)
+            #expect(created.status == 201, "\(created.text)")
+            #expect(created.json["key_type"] as? String == "mlkem768x25519")
+            let rotated = try await client.call(
+                .post, "/v1/admin/encryption/rotate-key", as: admin, json: #"{"actor_id":"pq","key_type":"x25519"}"#)
+            #expect(rotated.status == 200, "\(rotated.text)")
+            #expect(rotated.json["key_type"] as? String == "x25519")
+            #expect(rotated.json["previous_key_type"] as? String == "mlkem768x25519")
+            let kept = try await client.call(
+                .post, "/v1/admin/encryption/rotate-key", as: admin, json: #"{"actor_id":"pq"}"#)
+            #expect(kept.json["key_type"] as? String == "x25519")
+            for (uri, body) in [
+                ("/v1/admin/actors", #"{"actor_id":"x","key_type":"kyber"}"#),
+                ("/v1/admin/actors", #"{"actor_id":"x","keys":"opt-in","key_type":"x25519"}"#),
+                ("/v1/admin/encryption/rotate-key", #"{"key_type":"MLKEM768X25519"}"#),
+                ("/v1/admin/actors/late/keys", #"{"key_type":7}"#),
+            ] {
+                let reply = try await client.call(.post, uri, as: admin, json: body)
+                #expect(reply.status == 422, "\(uri) \(body): \(reply.text)")
+            }
+            let status = try await client.call(.get, "/v1/admin/encryption/status", as: admin)
+            #expect(status.json["encrypted_rows"] as? Int == 0)
+            #expect(status.json["post_quantum_rows"] as? Int == 0)
+        }
+    }
+
+    @Test(
         "rotate-key: 200 with the contract's body, 403 twice, 404, 409, 422, 503; each one audited",
         arguments: TestBackend.allCases)
     func rotateKey(_ backend: TestBackend) async throws {

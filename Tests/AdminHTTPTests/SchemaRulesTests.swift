@@ -51,6 +51,10 @@ struct SchemaRulesTests {
                     .put, "/v1/admin/encryption/config", #"{"provider":"azure-keyvault","key_name":"k"}"#,
                     "\"vault_url\""
                 ),
+                (
+                    .post, "/v1/admin/actors", #"{"actor_id":"zoe","keys":"opt-in","key_type":"x25519"}"#,
+                    "field \"key_type\" cannot be given when keys is opt-in"
+                ),
             ]
             for (method, uri, body, reason) in refused {
                 let reply = try await client.call(method, uri, as: admin, json: body)
@@ -66,6 +70,8 @@ struct SchemaRulesTests {
                 (.post, "/v1/admin/encryption/rotate-key", #"{"name":"primary-2"}"#, 200),
                 // Required for pkcs11, not for aws-kms: another provider's empty field is no fault.
                 (.post, "/v1/admin/encryption/test-connection", #"{"provider":"local","token_label":""}"#, 200),
+                (.post, "/v1/admin/actors", #"{"actor_id":"zoe","keys":"auto","key_type":"mlkem768x25519"}"#, 201),
+                (.post, "/v1/admin/actors", #"{"actor_id":"yan","key_type":"x25519"}"#, 201),
             ]
             for (method, uri, body, status) in accepted {
                 let reply = try await client.call(method, uri, as: admin, json: body)
@@ -121,6 +127,11 @@ struct SchemaRulesTests {
             }
             #expect(conditions.map(\.0) == ["vault-transit", "aws-kms", "azure-keyvault", "pkcs11"])
             #expect(conditions.last?.1 == ["module_path", "token_label", "key_label"])
+            let optIn = try #require(allOf("EnrollRequest").first)
+            let keys = ((optIn["if"] as? [String: Any])?["properties"] as? [String: Any])?["keys"] as? [String: Any]
+            #expect(keys?["const"] as? String == "opt-in")
+            #expect(
+                ((optIn["then"] as? [String: Any])?["not"] as? [String: Any])?["required"] as? [String] == ["key_type"])
             let entry = schemas["AppendEntryRequest"]?["properties"] as? [String: [String: Any]]
             #expect(entry?["payload_base64"]?["pattern"] as? String != nil)
             #expect(entry?["payload"]?["pattern"] as? String == #"^[^\x00]*$"#)

@@ -241,6 +241,8 @@ def plain_admin(driver):
     text_in(driver, (By.TAG_NAME, "main"), "is_infra_admin")
     text_in(driver, (By.ID, "page-title"), "Overview")
     check(driver.current_url == base + "/ui/", f"the guard left the page at {driver.current_url}")
+    text_in(driver, (By.TAG_NAME, "main"), "Post-quantum rows")
+    text_in(driver, (By.TAG_NAME, "thead"), "Key type")
     shoot(driver, "console-guard.png")
     step("an admin without is_infra_admin is sent to /ui/ with a message")
     no_console_errors(driver)

@@ -17,6 +17,7 @@ let benchmarks: @Sendable () -> Void = {
         appendBenchmarks(backend)
         readBenchmarks(backend)
         coldMissBenchmark(backend)
+        postQuantumColdMissBenchmarks(backend)
         ratioBenchmarks(backend)
         sealedIdentityBenchmarks(backend)
     }
@@ -33,7 +34,7 @@ final class LedgerState: @unchecked Sendable {
     var dataKey = ""
     var record: [UInt8] = []
     var wrapped: [UInt8] = []
-    var identity: X25519Identity?
+    var identity: AgeIdentity?
     var dataKeyID: DataKeyID?
 }
 
@@ -312,6 +313,43 @@ func coldMissBenchmark(_ backend: Backend) {
                 blackHole(try await registry.open(stored, owner: owner, entryID: id.rawValue))
             }
         }, setup: setup, teardown: { fixture.value?.close() })
+}
+
+/// The cold miss of an actor with a post-quantum (mlkem768x25519) key, alone and against the
+/// same miss of an actor with an X25519 key in the same workspace, alternately in one process:
+/// the difference is the X-Wing key expansion and decapsulation.
+func postQuantumColdMissBenchmarks(_ backend: Backend) {
+    let state = LedgerState()
+    let records = Box<[String: (EntryID, [UInt8])]>()
+    let setup: @Sendable () async throws -> Void = {
+        let made = try await LedgerFixture.make(backend, label: "pq-miss")
+        state.fixture = made
+        try await made.enroll(["classic"])
+        _ = try await made.administration.enroll(try ActorID("quantum"), keys: .auto, keyType: .hybrid)
+        var found: [String: (EntryID, [UInt8])] = [:]
+        for actor in ["classic", "quantum"] {
+            let id = try await made.ledger.append(
+                try NewEntry(actor: try ActorID(actor), kind: "prompt", payload: rowPayload))
+            found[actor] = (id, try await made.workspace.store.entry(id)!.1)
+        }
+        records.value = found
+    }
+    @Sendable func miss(_ actor: String) async throws {
+        let registry = state.fixture!.workspace.registry
+        let owner = Owner.actor(try ActorID(actor))
+        let (id, stored) = records.unwrapped[actor]!
+        registry.evict(owner)
+        blackHole(try await registry.open(stored, owner: owner, entryID: id.rawValue))
+    }
+    Benchmark(
+        "registry cold miss \(backend) mlkem768x25519", configuration: configuration(maxIterations: 5000),
+        closure: { benchmark in
+            for _ in benchmark.scaledIterations { try await miss("quantum") }
+        }, setup: setup, teardown: { state.fixture?.close() })
+    Ratio.benchmark(
+        "ratio registry cold miss \(backend) mlkem768x25519 vs x25519", operations: 20, rounds: 200, seconds: 4,
+        setup: setup, teardown: { state.fixture?.close() },
+        ours: { try await miss("quantum") }, baseline: { try await miss("classic") })
 }
 
 /// Rewrap after a rotation, for an actor with 1k rows and one with 1M rows, each under ten data

@@ -5,8 +5,9 @@ import FuzzSupport
 
 // The age header parser (C2SP age.md): any input either fails as a malformed header or parses
 // to a header that encodes back to exactly the bytes read — the grammar admits one encoding of
-// each header, and the MAC is computed over those bytes. Every input is then decrypted with a
-// fixed identity, for the X25519 stanza checks, the MAC and, past it, the payload.
+// each header, and the MAC is computed over those bytes. Every input is then decrypted with
+// fixed identities, for the X25519 and mlkem768x25519 stanza checks, the MAC and, past it, the
+// payload.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzAgeHeader(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -16,7 +17,7 @@ public func fuzzAgeHeader(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt 
         require(header.macInput == header.encodedWithoutMAC(), "the MAC input is not the canonical encoding")
         require(input.starts(with: header.encoded()), "a parsed header encodes to other bytes than it was read from")
     }
-    _ = try? Age.decrypt(input, with: [FuzzKeys.identity], format: .binary)
+    _ = try? Age.decrypt(input, with: [FuzzKeys.identity, FuzzKeys.hybridIdentity], format: .binary)
     return 0
 }
 

@@ -5,6 +5,8 @@ import ActorKeys
 public enum FuzzKeys {
     /// Secret bytes 1, 2, …, 32; its recipient is `FuzzKeys.identity.recipient.encoded`.
     public static let identity = X25519Identity(secretKey: counting(from: 1))
+    /// A post-quantum (mlkem768x25519) identity with seed 33, 34, …, 64.
+    public static let hybridIdentity = HybridIdentity(seed: counting(from: 33))
     /// A payload or data key: bytes 101, 102, …, 132.
     public static let symmetricKey = counting(from: 101)
 

@@ -9,6 +9,7 @@ public struct KeyVersionReport: JSONReport {
     public let name: String
     public let fingerprint: String
     public let recipient: String
+    public let keyType: String
     public let state: String
     public let createdAt: String
     public let sealed: Bool
@@ -19,6 +20,7 @@ public struct KeyVersionReport: JSONReport {
         name = version.name.rawValue
         fingerprint = version.fingerprint.hex
         recipient = version.recipient.encoded
+        keyType = version.recipient.kind.rawValue
         state = version.state.rawValue
         createdAt = version.createdAt.rfc3339
         sealed = version.sealed != nil
@@ -32,7 +34,10 @@ public struct KeyVersionReport: JSONReport {
             .init("name", \.name, "The version's name.", as: .slug),
             .init(
                 "fingerprint", \.fingerprint, "First 16 hex characters of SHA-256 of the recipient.", as: .fingerprint),
-            .init("recipient", \.recipient, "The age recipient (age1…)."),
+            .init("recipient", \.recipient, "The age recipient (age1…, or age1pq1… for a post-quantum key)."),
+            .init(
+                "key_type", \.keyType, "x25519, or mlkem768x25519 (post-quantum, age 1.3's hybrid recipients).",
+                as: .oneOf(AgeKeyKind.self)),
             .init("state", \.state, "Where the version is in its life.", as: .oneOf(KeyState.self)),
             .init("created_at", \.createdAt, "When it was made.", as: .dateTime),
             .init(

@@ -39,6 +39,8 @@ public struct RotationReport: JSONReport {
     public let fingerprint: String
     public let previousFingerprint: String
     public let recipient: String
+    public let keyType: String
+    public let previousKeyType: String
     public let version: Int
     public let name: String
     public let sealingKey: Int64?
@@ -49,6 +51,8 @@ public struct RotationReport: JSONReport {
         fingerprint = rotation.version.fingerprint.hex
         previousFingerprint = rotation.previous.fingerprint.hex
         recipient = rotation.version.recipient.encoded
+        keyType = rotation.version.recipient.kind.rawValue
+        previousKeyType = rotation.previous.recipient.kind.rawValue
         version = rotation.version.version
         name = rotation.version.name.rawValue
         sealingKey = rotation.version.sealed?.sealingKeyID
@@ -63,7 +67,10 @@ public struct RotationReport: JSONReport {
             .init(
                 "previous_fingerprint", \.previousFingerprint, "The previous active version's, now decrypt-only.",
                 as: .fingerprint),
-            .init("recipient", \.recipient, "The new recipient (age1…)."),
+            .init("recipient", \.recipient, "The new recipient (age1…, or age1pq1…)."),
+            .init("key_type", \.keyType, "The new version's key type.", as: .oneOf(AgeKeyKind.self)),
+            .init(
+                "previous_key_type", \.previousKeyType, "The previous version's key type.", as: .oneOf(AgeKeyKind.self)),
             .init("version", \.version, "The new version number.", as: .integer(minimum: 1, maximum: nil)),
             .init("name", \.name, "The new key's name.", as: .slug),
             .init(

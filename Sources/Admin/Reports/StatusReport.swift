@@ -6,6 +6,8 @@ import Registry
 public struct StatusReport: JSONReport {
     public let owners: [OwnerStatusReport]
     public let plaintextRows: Int
+    public let encryptedRows: Int
+    public let postQuantumRows: Int
     public let sharedRowsAwaitingMigration: Int
     public let root: RootReport
     public let providerFacts: ProviderFactsReport?
@@ -14,6 +16,8 @@ public struct StatusReport: JSONReport {
     public init(_ status: WorkspaceStatus) {
         owners = status.owners.map(OwnerStatusReport.init)
         plaintextRows = status.plaintextRows
+        encryptedRows = status.encryptedRows
+        postQuantumRows = status.postQuantumRows
         sharedRowsAwaitingMigration = status.sharedRowsAwaitingMigration
         root = RootReport(status.root)
         providerFacts = status.providerFacts.map { ProviderFactsReport($0, wrappingVersion: status.root.kekVersion) }
@@ -26,6 +30,11 @@ public struct StatusReport: JSONReport {
         [
             .init("owners", \.owners, "The shared key first, then every actor that has or had a key."),
             .init("plaintext_rows", \.plaintextRows, "Rows stored in plaintext.", as: .count),
+            .init("encrypted_rows", \.encryptedRows, "Encrypted rows, under every owner's keys.", as: .count),
+            .init(
+                "post_quantum_rows", \.postQuantumRows,
+                "Encrypted rows whose data key is wrapped to post-quantum (mlkem768x25519) keys only: the workspace's post-quantum share is post_quantum_rows / encrypted_rows.",
+                as: .count),
             .init(
                 "shared_rows_awaiting_migration", \.sharedRowsAwaitingMigration,
                 "Shared-key rows whose writer now has its own key: ledger migrate moves them.", as: .count),
@@ -47,6 +56,8 @@ public struct OwnerStatusReport: JSONReport {
     public let rowsUnderActiveVersion: Int
     public let rowsOnOlderVersionsOnly: Int
     public let rowsUnreadable: Int
+    public let rowsPostQuantum: Int
+    public let keyType: String?
     public let activeIdentityAvailable: Bool?
 
     public init(_ owner: OwnerStatus) {
@@ -58,6 +69,8 @@ public struct OwnerStatusReport: JSONReport {
         rowsUnderActiveVersion = owner.rowsUnderActiveVersion
         rowsOnOlderVersionsOnly = owner.rowsOnOlderVersionsOnly
         rowsUnreadable = owner.rowsUnreadable
+        rowsPostQuantum = owner.rowsPostQuantum
+        keyType = owner.keyType?.rawValue
         activeIdentityAvailable = owner.activeIdentityAvailable
     }
 
@@ -80,6 +93,14 @@ public struct OwnerStatusReport: JSONReport {
             .init(
                 "rows_unreadable", \.rowsUnreadable, "Rows under erased data keys: they read back as shredded.",
                 as: .count),
+            .init(
+                "rows_post_quantum", \.rowsPostQuantum,
+                "Rows whose data key is wrapped to post-quantum versions only (key rewrap moves the rest after a rotation to post-quantum).",
+                as: .count),
+            .init(
+                "key_type", \.keyType,
+                "The active version's key type: x25519, or mlkem768x25519 (post-quantum); null without one.",
+                as: .nullable(.oneOf(AgeKeyKind.self))),
             .init(
                 "active_identity_available", \.activeIdentityAvailable,
                 "Whether the active version's identity unseals in this process; null without an active version.",

@@ -5,6 +5,7 @@ public struct RotateKeyRequest: JSONRequest {
     public var actorID: String?
     public var name: String?
     public var force: Bool?
+    public var keyType: String?
 
     public init() {}
 
@@ -19,5 +20,12 @@ public struct RotateKeyRequest: JSONRequest {
                 "force", \.force,
                 "Accepted for compatibility: identities are sealed rows, so there is no file to replace and a name that is a version is always a conflict."
             ),
+            .init(
+                "key_type", \.keyType,
+                "The new version's type: x25519, or mlkem768x25519 (post-quantum); default: the current version's.",
+                as: .oneOf(AgeKeyKind.self)),
         ])
+
+    /// The key type asked for; nil to keep the current version's.
+    public var requestedKeyType: AgeKeyKind? { keyType.flatMap(AgeKeyKind.init(rawValue:)) }
 }

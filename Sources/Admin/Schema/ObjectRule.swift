@@ -10,12 +10,15 @@ public enum ObjectRule: Sendable, Hashable {
     case notEmpty
     /// When `field` has the value `value`, each of `fields` must be given, and not empty.
     case requires([String], when: String, is: String)
+    /// When `field` has the value `value`, none of `fields` may be given (enrolment: no
+    /// `key_type` for an opt-in actor).
+    case excludes([String], when: String, is: String)
 
     /// Whether the rule fails for an empty object, so that a body is required.
     public var needsAField: Bool {
         switch self {
         case .exactlyOne, .notEmpty: true
-        case .atMostOne, .requires: false
+        case .atMostOne, .requires, .excludes: false
         }
     }
 
@@ -38,6 +41,10 @@ public enum ObjectRule: Sendable, Hashable {
                 }
             }
             return nil
+        case .excludes(let names, let field, let value):
+            guard members[field] == .string(value) else { return nil }
+            let given = names.filter { members[$0] != nil }
+            return given.isEmpty ? nil : "field \"\(given[0])\" cannot be given when \(field) is \(value)"
         }
     }
 

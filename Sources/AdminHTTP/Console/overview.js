@@ -13,6 +13,17 @@ function activeVersion(owner) {
   return active ? h("span", {}, `v${active.version} `, h("code", {}, active.fingerprint)) : "—";
 }
 
+function keyType(owner) {
+  if (owner.key_type === null) return "—";
+  return owner.key_type === "mlkem768x25519" ? badge("post-quantum", "ok") : "X25519";
+}
+
+function postQuantumShare(status) {
+  if (status.encrypted_rows === 0) return "no encrypted rows";
+  const percent = Math.floor((status.post_quantum_rows * 100) / status.encrypted_rows);
+  return `${status.post_quantum_rows} of ${status.encrypted_rows} encrypted rows (${percent}%)`;
+}
+
 function ownerState(owner) {
   if (owner.shredded) return badge("shredded", "bad");
   if (owner.active_identity_available === false) return badge("identity unavailable", "bad");
@@ -40,12 +51,14 @@ export async function renderOverview(page, { me }) {
     [
       ["Owner", (o) => (o.actor === null ? h("strong", {}, "shared key") : o.actor)],
       ["Active key", activeVersion],
+      ["Key type", keyType],
       ["Versions", (o) => String(o.versions.length), "num"],
       ["Data keys", dataKeys],
       ["Rows", (o) => String(o.rows), "num"],
       ["Under active", (o) => String(o.rows_under_active_version), "num"],
       ["Older only", (o) => String(o.rows_on_older_versions_only), "num"],
       ["Unreadable", (o) => String(o.rows_unreadable), "num"],
+      ["Post-quantum", (o) => String(o.rows_post_quantum), "num"],
       ["State", ownerState],
     ],
     status.owners,
@@ -75,6 +88,7 @@ export async function renderOverview(page, { me }) {
             { class: "panel" },
             facts([
               ["Plaintext rows", String(status.plaintext_rows)],
+              ["Post-quantum rows", postQuantumShare(status)],
               ["Shared-key rows awaiting migration", String(status.shared_rows_awaiting_migration)],
             ]),
           ),
