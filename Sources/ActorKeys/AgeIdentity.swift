@@ -100,7 +100,12 @@ public enum AgeRecipient: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var fingerprint: Fingerprint { Fingerprint(ofEncodedRecipient: encoded) }
+    public var fingerprint: Fingerprint {
+        switch self {
+        case .x25519(let recipient): recipient.fingerprint
+        case .hybrid(let recipient): recipient.fingerprint
+        }
+    }
     public var description: String { encoded }
 }
 

@@ -13,6 +13,9 @@ public struct HybridRecipient: Sendable, Hashable, CustomStringConvertible {
     public let publicKey: [UInt8]
     /// The Bech32 encoding, lowercase, as age-keygen -pq prints it.
     public let encoded: String
+    /// The first 16 lowercase hex characters of SHA-256 over the `age1pq1…` string: computed
+    /// once, as hashing 1,959 characters on every use showed in the registry's cold miss.
+    public let fingerprint: Fingerprint
 
     /// Parses an `age1pq1…` recipient. Uppercase and mixed-case strings are rejected. The key
     /// itself is checked when a file key is wrapped to it (an invalid ML-KEM key or a low-order
@@ -40,10 +43,8 @@ public struct HybridRecipient: Sendable, Hashable, CustomStringConvertible {
         self.publicKey = publicKey
         let ascii = publicKey.withUnsafeBytes { Bech32.encode(hrp: Self.hrp, data: $0, uppercase: false) }
         self.encoded = String(decoding: ascii, as: UTF8.self)
+        self.fingerprint = Fingerprint(ofEncodedRecipient: encoded)
     }
-
-    /// The first 16 lowercase hex characters of SHA-256 over the `age1pq1…` string.
-    public var fingerprint: Fingerprint { Fingerprint(ofEncodedRecipient: encoded) }
 
     public var description: String { encoded }
 
