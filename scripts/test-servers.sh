@@ -19,12 +19,12 @@ tools_install() {
     fi
     local spec missing=()
     for spec in "$@"; do
-        local name=${spec%%[\[=<>]*}
+        local package=${spec%%[\[=<>]*}
         if [[ $spec == *==* ]]; then
             # A pinned version must be the one installed, not just some version of the package.
-            "$tools_venv/bin/pip" show "$name" 2>/dev/null | grep -qx "Version: ${spec##*==}" || missing+=("$spec")
+            "$tools_venv/bin/pip" show "$package" 2>/dev/null | grep -qx "Version: ${spec##*==}" || missing+=("$spec")
         else
-            "$tools_venv/bin/pip" show -q "$name" >/dev/null 2>&1 || missing+=("$spec")
+            "$tools_venv/bin/pip" show -q "$package" >/dev/null 2>&1 || missing+=("$spec")
         fi
     done
     if [ ${#missing[@]} -gt 0 ]; then

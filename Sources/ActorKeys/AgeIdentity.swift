@@ -85,6 +85,15 @@ public enum AgeRecipient: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Parses a recipient recorded by the key store (see `HybridRecipient(parsingRecorded:)`).
+    package init(parsingRecorded text: String) throws(ActorKeysError) {
+        if text.hasPrefix(HybridRecipient.hrp + "1") {
+            self = .hybrid(try HybridRecipient(parsingRecorded: text))
+        } else {
+            self = .x25519(try X25519Recipient(parsing: text))
+        }
+    }
+
     public var kind: AgeKeyKind {
         switch self {
         case .x25519: .x25519

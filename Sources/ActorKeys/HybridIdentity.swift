@@ -7,8 +7,9 @@ import FoundationEssentials
 /// The identity is a 32-byte seed, which X-Wing expands with SHAKE256 into the ML-KEM-768
 /// and X25519 keys (C2SP age.md; draft-connolly-cfrg-xwing-kem). The seed lives in a
 /// `SecretBytes` and is zeroed with the last copy of the identity. The expanded keys exist only
-/// inside swift-crypto for the length of one unwrap, and swift-crypto does not zero them when
-/// it frees them (docs/decisions/0008-post-quantum-age.md).
+/// inside swift-crypto, while the recipient is derived (on creating or parsing an identity
+/// whose recipient is not recorded) and for the length of one unwrap, and swift-crypto does not
+/// zero them when it frees them (docs/decisions/0008-post-quantum-age.md).
 public struct HybridIdentity: Sendable, CustomStringConvertible, CustomReflectable {
     static let hrp = "AGE-SECRET-KEY-PQ-"
     /// The length of the seed.

@@ -1,3 +1,5 @@
+internal import Crypto
+
 /// HybridRecipient is the public half of an age MLKEM768-X25519 key, encoded `age1pq1…`
 /// (Bech32, HRP `age1pq`, 1,959 characters): the 1,184-byte ML-KEM-768 encapsulation key
 /// followed by the 32-byte X25519 public key.
@@ -8,6 +10,7 @@ public struct HybridRecipient: Sendable, Hashable, CustomStringConvertible {
     static let hrp = "age1pq"
     /// The length of the X-Wing public key.
     public static let publicKeyLength = 1216
+    static let mlkemKeyLength = 1184
 
     /// The X-Wing public key.
     public let publicKey: [UInt8]
@@ -17,10 +20,20 @@ public struct HybridRecipient: Sendable, Hashable, CustomStringConvertible {
     /// once, as hashing 1,959 characters on every use showed in the registry's cold miss.
     public let fingerprint: Fingerprint
 
-    /// Parses an `age1pq1…` recipient. Uppercase and mixed-case strings are rejected. The key
-    /// itself is checked when a file key is wrapped to it (an invalid ML-KEM key or a low-order
-    /// X25519 share fails that, before anything is written).
+    /// Parses an `age1pq1…` recipient. Uppercase and mixed-case strings are rejected, and so is
+    /// an ML-KEM-768 encapsulation key out of range (FIPS 203's modulus check, as age's parser
+    /// does). A low-order X25519 half shows only when a file key is wrapped to it, before
+    /// anything is written.
     public init(parsing text: String) throws(ActorKeysError) {
+        try self.init(parsing: text, validating: true)
+    }
+
+    /// Parses a recipient recorded by the key store, which was validated when it was made.
+    package init(parsingRecorded text: String) throws(ActorKeysError) {
+        try self.init(parsing: text, validating: false)
+    }
+
+    private init(parsing text: String, validating: Bool) throws(ActorKeysError) {
         let decoded: (hrp: String, data: [UInt8])
         do {
             decoded = try text.withUTF8Buffer { utf8 throws(ActorKeysError) in try Bech32.decode(utf8) }
@@ -33,6 +46,12 @@ public struct HybridRecipient: Sendable, Hashable, CustomStringConvertible {
         }
         guard decoded.data.count == Self.publicKeyLength else {
             throw ActorKeysError(.malformedRecipient, "malformed recipient \(Slug.quoted(text)): wrong key length")
+        }
+        if validating {
+            guard (try? MLKEM768.PublicKey(rawRepresentation: decoded.data.prefix(Self.mlkemKeyLength))) != nil else {
+                throw ActorKeysError(
+                    .malformedRecipient, "malformed recipient \(Slug.quoted(text)): invalid ML-KEM-768 key")
+            }
         }
         self.init(publicKey: decoded.data)
     }

@@ -69,7 +69,8 @@ public struct KeyAdministration: Sendable {
     // MARK: Rotation
 
     /// Rotates `owner`'s key: a new active version, the old one decrypt-only. New data keys are
-    /// wrapped to both during the overlap; nothing becomes unreadable and nothing restarts.
+    /// wrapped to both during the overlap (to the new one alone when the key type changes);
+    /// nothing becomes unreadable and nothing restarts.
     /// `name` defaults to the next `vN`; `primary` is reserved; a name that is already a version
     /// of the owner is a conflict. `force` is accepted for the contract's sake: identities are
     /// sealed rows, not files, so there is never a file to replace. The new version has

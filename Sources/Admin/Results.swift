@@ -22,10 +22,20 @@ public struct Rotation: Sendable {
     /// What the operator should do next, true for this system: nothing needs restarting.
     public var nextStep: String {
         let flag = owner.actor.map { " --actor \($0)" } ?? ""
+        let typeChanged = version.recipient.kind != previous.recipient.kind
+        let wrapping =
+            typeChanged
+            ? "data keys minted from now on are wrapped to it alone (a \(previous.recipient.kind.rawValue) stanza beside a \(version.recipient.kind.rawValue) one is never written), "
+            : "data keys minted from now on are wrapped to it (and to the previous key while both exist), "
+        let postQuantum =
+            typeChanged && version.recipient.kind.isPostQuantum
+            ? " Rows under older data keys become post-quantum only with `actorkeys key reencrypt\(flag)`: a rewrap moves the data keys, not copies of their classic form made before."
+            : ""
         return
-            "The new key is live: data keys minted from now on are wrapped to it (and to the previous key while both exist), "
+            "The new key is live: " + wrapping
             + "and other processes switch within a second, with no restart. Every existing row stays readable. "
             + "To retire the previous key, run `actorkeys key rewrap\(flag)`, then `actorkeys key retire\(flag) --key \(previous.fingerprint)`."
+            + postQuantum
     }
 }
 

@@ -18,8 +18,10 @@ public struct OwnerStatus: Sendable {
     public let rowsOnOlderVersionsOnly: Int
     /// Rows whose data key was erased (shredded owners): they read back as "shredded".
     public let rowsUnreadable: Int
-    /// Rows whose data key is wrapped to post-quantum versions only: safe from "harvest now,
-    /// decrypt later". A data key also wrapped to a classic version is not.
+    /// Rows safe from "harvest now, decrypt later": their data key was minted under
+    /// post-quantum versions only and is wrapped to post-quantum versions only. A data key ever
+    /// wrapped to a classic version is not, even after a rewrap (its classic form may have been
+    /// copied); `key reencrypt` moves such rows to fresh data keys.
     public let rowsPostQuantum: Int
     /// Whether the active version's identity unseals here (nil: no active version). False means
     /// new rows cannot be sealed for this owner and its data keys cannot be opened with it.
@@ -42,8 +44,8 @@ public struct WorkspaceStatus: Sendable {
     /// Each scope's last rewrap or reseal run.
     public let scopes: [ScopeRun]
 
-    /// Encrypted rows, under any owner's keys (shredded ones included).
-    public var encryptedRows: Int { owners.map(\.rows).reduce(0, +) }
+    /// Encrypted rows that can still be read, under any owner's keys (shredded rows left out).
+    public var encryptedRows: Int { owners.map { $0.rows - $0.rowsUnreadable }.reduce(0, +) }
     /// Encrypted rows whose data key is wrapped to post-quantum versions only.
     public var postQuantumRows: Int { owners.map(\.rowsPostQuantum).reduce(0, +) }
 }
@@ -96,8 +98,8 @@ extension KeyAdministration {
                 for count in counts where count.protection.owner == owner {
                     rows += count.rows
                     guard let id = count.dataKey, let key = byID[id] else { continue }
-                    if key.state != .erased, !key.fingerprints.isEmpty,
-                        key.fingerprints.allSatisfy(postQuantum.contains)
+                    if key.state != .erased, let minted = key.mintedFingerprints, !minted.isEmpty,
+                        minted.allSatisfy(postQuantum.contains), key.fingerprints.allSatisfy(postQuantum.contains)
                     {
                         quantumSafe += count.rows
                     }

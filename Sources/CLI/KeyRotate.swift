@@ -10,9 +10,9 @@ extension ActorKeysCommand.Key {
             discussion: """
                 Makes a new active version; the previous one becomes decrypt-only and every existing row \
                 stays readable. The new version keeps the key type of the one it replaces; --pq moves the \
-                owner to a post-quantum key (then 'key rewrap' moves its older data keys over, and status \
-                shows them as post-quantum), --classic back to X25519. Exit codes: 2 invalid name (or \
-                primary), 3 unknown actor, 4 name conflict.
+                owner to a post-quantum key (new rows at once; 'key reencrypt' moves its existing rows to \
+                fresh post-quantum data keys, which status then counts as post-quantum), --classic back \
+                to X25519. Exit codes: 2 invalid name (or primary), 3 unknown actor, 4 name conflict.
                 """
         )
 

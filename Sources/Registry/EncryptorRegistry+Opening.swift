@@ -108,6 +108,9 @@ extension EncryptorRegistry {
                 return .success(try body(wrapped, identity))
             } catch  where error.code == .noIdentityMatched {
                 continue
+            } catch  where error.code == .invalidArgument {
+                // Not the stored key's fault: a new header could not be made (an invalid recipient).
+                return .failure(RegistryError(.store, "cannot wrap data key \(id) for \(owner): \(error.message)"))
             } catch {
                 return .failure(RegistryError(.malformedRecord, "wrapped data key \(id): \(error.message)"))
             }

@@ -60,10 +60,11 @@ public struct Keyring: Sendable {
     /// lost: a cold miss reads the keyring with the data key, so every process unwraps them.
     public var wrapVersions: [KeyVersion] {
         guard let active else { return [] }
-        let previous = versions.first {
-            $0.version < active.version && $0.state == .decryptOnly && $0.recipient.kind == active.recipient.kind
-        }
-        return [active] + (previous.map { [$0] } ?? [])
+        // The version just before the active one, and only if it is of the same type.
+        guard let previous = versions.first(where: { $0.version < active.version && $0.state == .decryptOnly }),
+            previous.recipient.kind == active.recipient.kind
+        else { return [active] }
+        return [active, previous]
     }
 
     public func version(with fingerprint: Fingerprint) -> KeyVersion? {

@@ -73,6 +73,14 @@ struct HybridKeyTests {
             }, as: UTF8.self)
         let wrongLength = #expect(throws: ActorKeysError.self) { try HybridRecipient(parsing: short) }
         #expect(wrongLength?.message.hasSuffix("wrong key length") == true)
+        // The right length, but ML-KEM coefficients out of range: refused when parsed, as age does.
+        let outOfRange = String(
+            decoding: [UInt8](repeating: 0xFF, count: 1216).withUnsafeBytes {
+                Bech32.encode(hrp: "age1pq", data: $0, uppercase: false)
+            }, as: UTF8.self)
+        let invalid = #expect(throws: ActorKeysError.self) { try HybridRecipient(parsing: outOfRange) }
+        #expect(invalid?.message.hasSuffix("invalid ML-KEM-768 key") == true)
+        #expect(throws: ActorKeysError.self) { try RecipientsFile.parse("# one bad\n" + outOfRange) }
     }
 
     @Test("AgeIdentity and AgeRecipient pick the type by prefix; identity files hold both")

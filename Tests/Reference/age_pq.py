@@ -10,6 +10,10 @@ X-Wing combiner, the HPKE key schedule, the age header, its MAC, STREAM and the 
     age_pq.py encrypt RECIPIENT      < plaintext > age file (binary)
 
 Exits 1 with one line on stderr when the file does not open.
+
+It is an oracle for files that should open, not a strict parser: it skips stanzas it cannot
+use and reads bech32 and armor loosely, so the failure classes are tested against the
+specification's rules in Tests/EnvelopeTests/HybridVectors.swift instead.
 """
 import base64
 import hashlib

@@ -27,7 +27,7 @@ public struct KeyFilesReport: JSONReport {
             .init("name", \.name, "The key's name.", as: .slug),
             .init(
                 "fingerprint", \.fingerprint, "First 16 hex characters of SHA-256 of the recipient.", as: .fingerprint),
-            .init("recipient", \.recipient, "The age recipient (age1…)."),
+            .init("recipient", \.recipient, "The age recipient (age1…, or age1pq1…)."),
             .init("identity_path", \.identityPath, "The identity file (mode 0600)."),
             .init("recipient_path", \.recipientPath, "The recipient file beside it."),
         ])

@@ -35,7 +35,9 @@ public struct InitializationReport: JSONReport {
             .init("home", \.home, "The home folder."),
             .init("database", \.database, "The database URL, without a password."),
             .init("shared_fingerprint", \.sharedFingerprint, "The shared key's fingerprint.", as: .fingerprint),
-            .init("shared_recipient", \.sharedRecipient, "The shared key's recipient (age1…)."),
+            .init(
+                "shared_recipient", \.sharedRecipient,
+                "The shared key's recipient (age1…, or age1pq1… after init --pq)."),
             .init("root_key", \.rootKey, "The root key's URI (it never holds a credential)."),
             .init("kek_id", \.kekID, "The provider's id for the root key."),
             .init("kek_version", \.kekVersion, "The root key version that wrapped the sealing key."),

@@ -30,10 +30,12 @@ public struct StatusReport: JSONReport {
         [
             .init("owners", \.owners, "The shared key first, then every actor that has or had a key."),
             .init("plaintext_rows", \.plaintextRows, "Rows stored in plaintext.", as: .count),
-            .init("encrypted_rows", \.encryptedRows, "Encrypted rows, under every owner's keys.", as: .count),
+            .init(
+                "encrypted_rows", \.encryptedRows,
+                "Encrypted rows that can still be read (shredded rows left out), under every owner's keys.", as: .count),
             .init(
                 "post_quantum_rows", \.postQuantumRows,
-                "Encrypted rows whose data key is wrapped to post-quantum (mlkem768x25519) keys only: the workspace's post-quantum share is post_quantum_rows / encrypted_rows.",
+                "Encrypted rows safe from harvest now, decrypt later: their data key was minted under and is wrapped to post-quantum (mlkem768x25519) keys only. The workspace's post-quantum share is post_quantum_rows / encrypted_rows.",
                 as: .count),
             .init(
                 "shared_rows_awaiting_migration", \.sharedRowsAwaitingMigration,
@@ -95,7 +97,7 @@ public struct OwnerStatusReport: JSONReport {
                 as: .count),
             .init(
                 "rows_post_quantum", \.rowsPostQuantum,
-                "Rows whose data key is wrapped to post-quantum versions only (key rewrap moves the rest after a rotation to post-quantum).",
+                "Rows whose data key was minted under and is wrapped to post-quantum versions only. After a rotation to post-quantum, key rewrap moves the older data keys but their rows stay classic (their classic wrapped form may have been copied): key reencrypt makes them post-quantum.",
                 as: .count),
             .init(
                 "key_type", \.keyType,

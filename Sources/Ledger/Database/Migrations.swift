@@ -12,7 +12,7 @@ struct Migration: Sendable {
 /// with its `schema_migrations` row, under a lock, so concurrent starts apply each exactly once
 /// and re-running is a no-op.
 enum Migrations {
-    static let all: [Migration] = [initialSchema, rootOfTrust, infraAdmin, configurationAndJobs]
+    static let all: [Migration] = [initialSchema, rootOfTrust, infraAdmin, configurationAndJobs, mintedUnder]
 
     /// Brings the database to the latest version; returns the versions applied now.
     @discardableResult
@@ -210,6 +210,18 @@ extension Migrations {
         version: 3, name: "infra admin",
         sqlite: "ALTER TABLE actors ADD COLUMN is_infra_admin BOOLEAN NOT NULL DEFAULT FALSE;",
         postgres: "ALTER TABLE actors ADD COLUMN is_infra_admin BOOLEAN NOT NULL DEFAULT FALSE;")
+}
+
+extension Migrations {
+    /// Version 5: the key versions a data key was first wrapped to. A rewrap changes where a
+    /// data key is wrapped, not who may have copied its first wrapped form: a data key minted
+    /// under a classic key stays exposed to "harvest now, decrypt later" after a rewrap to a
+    /// post-quantum one, and `status` must not count its rows as post-quantum. NULL (data keys
+    /// from before this version, all classic) counts as classic.
+    static let mintedUnder = Migration(
+        version: 5, name: "data keys remember the versions they were minted under",
+        sqlite: "ALTER TABLE data_keys ADD COLUMN minted_fingerprints TEXT NULL;",
+        postgres: "ALTER TABLE data_keys ADD COLUMN minted_fingerprints TEXT NULL;")
 }
 
 extension Migrations {

@@ -44,8 +44,8 @@ extension LedgerStore {
                 .text(key.owner.key), key.createdAt.column)
             try connection.execute(
                 """
-                INSERT INTO data_keys (id, actor_id, wrapped, fingerprints, state, records, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                INSERT INTO data_keys (id, actor_id, wrapped, fingerprints, state, records, created_at, minted_fingerprints)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $4)
                 """,
                 .text(key.id.hex), key.owner.column, key.wrapped.map(SQLValue.blob) ?? .null,
                 .text(key.fingerprints.map(\.hex).joined(separator: " ")), .text(key.state.rawValue), .int(claim),

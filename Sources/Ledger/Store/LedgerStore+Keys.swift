@@ -14,7 +14,7 @@ extension LedgerStore {
         let recipient: AgeRecipient
         do {
             name = try KeyName(storedName)
-            recipient = try AgeRecipient(parsing: storedRecipient)
+            recipient = try AgeRecipient(parsingRecorded: storedRecipient)
         } catch {
             throw LedgerError(.corrupt, "stored key version is invalid: \(error.message)")
         }

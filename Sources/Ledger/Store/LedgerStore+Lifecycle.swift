@@ -24,6 +24,8 @@ public struct DataKeySummary: Sendable, Hashable {
     public let id: DataKeyID
     public let owner: Owner
     public let fingerprints: [Fingerprint]
+    /// The versions it was first wrapped to; nil for data keys from before schema version 5.
+    public let mintedFingerprints: [Fingerprint]?
     public let state: DataKeyState
     public let createdAt: Timestamp
 }
@@ -182,16 +184,20 @@ extension LedgerStore {
     public func dataKeySummaries() async throws(LedgerError) -> [DataKeySummary] {
         try await pool.read { connection throws(LedgerError) in
             try connection.query(
-                "SELECT id, actor_id, fingerprints, state, created_at FROM data_keys ORDER BY created_at"
+                "SELECT id, actor_id, fingerprints, state, created_at, minted_fingerprints FROM data_keys ORDER BY created_at"
             ).map { row throws(LedgerError) in
                 guard let id = DataKeyID(hex: try row.string(0)), let state = DataKeyState(rawValue: try row.string(3))
                 else {
                     throw LedgerError(.corrupt, "stored data key is invalid")
                 }
+                func fingerprints(_ text: String) -> [Fingerprint] {
+                    text.split(separator: " ").compactMap { Fingerprint(hex: String($0)) }
+                }
                 return DataKeySummary(
                     id: id, owner: try Owner(column: try row.optionalString(1)),
-                    fingerprints: try row.string(2).split(separator: " ").compactMap { Fingerprint(hex: String($0)) },
-                    state: state, createdAt: Timestamp(column: try row.int64(4)))
+                    fingerprints: fingerprints(try row.string(2)),
+                    mintedFingerprints: try row.optionalString(5).map(fingerprints), state: state,
+                    createdAt: Timestamp(column: try row.int64(4)))
             }
         }
     }
