@@ -47,22 +47,8 @@ public struct HybridIdentity: Sendable, CustomStringConvertible, CustomReflectab
     /// Parses `AGE-SECRET-KEY-PQ-1…` from bytes the caller owns (and zeroes). Only the uppercase
     /// form is accepted. Errors never repeat the input.
     public init(parsing text: UnsafeRawBufferPointer) throws(ActorKeysError) {
-        var decoded: (hrp: String, data: [UInt8])
-        do {
-            decoded = try Bech32.decode(text)
-        } catch {
-            throw ActorKeysError(
-                .malformedIdentity,
-                "malformed secret key: \(error.message.replacingPrefix("malformed bech32 string: "))")
-        }
-        defer { zeroize(&decoded.data) }
-        guard decoded.hrp == Self.hrp else {
-            throw ActorKeysError(.malformedIdentity, "malformed secret key: not an age MLKEM768-X25519 identity")
-        }
-        guard decoded.data.count == Self.seedLength else {
-            throw ActorKeysError(.malformedIdentity, "malformed secret key: wrong key length")
-        }
-        self.init(seed: decoded.data.withUnsafeBytes { SecretBytes(copying: $0) })
+        self.init(
+            seed: try KeyEncoding.decodeSecret(text, hrp: Self.hrp, length: Self.seedLength, type: "MLKEM768-X25519"))
     }
 
     /// Parses `AGE-SECRET-KEY-PQ-1…`. Prefer the bytes form for secrets read from files.
@@ -71,11 +57,7 @@ public struct HybridIdentity: Sendable, CustomStringConvertible, CustomReflectab
     }
 
     /// The `AGE-SECRET-KEY-PQ-1…` encoding, as ASCII bytes in zeroing storage.
-    public func encodedSecretKey() -> SecretBytes {
-        var ascii = seed.withUnsafeBytes { Bech32.encode(hrp: Self.hrp, data: $0, uppercase: true) }
-        defer { zeroize(&ascii) }
-        return ascii.withUnsafeBytes { SecretBytes(copying: $0) }
-    }
+    public func encodedSecretKey() -> SecretBytes { KeyEncoding.encodeSecret(seed, hrp: Self.hrp) }
 
     public var fingerprint: Fingerprint { recipient.fingerprint }
 

@@ -25,43 +25,25 @@ public struct HybridRecipient: Sendable, Hashable, CustomStringConvertible {
     /// does). A low-order X25519 half shows only when a file key is wrapped to it, before
     /// anything is written.
     public init(parsing text: String) throws(ActorKeysError) {
-        try self.init(parsing: text, validating: true)
+        try self.init(parsingRecorded: text)
+        guard (try? MLKEM768.PublicKey(rawRepresentation: publicKey.prefix(Self.mlkemKeyLength))) != nil else {
+            throw ActorKeysError(
+                .malformedRecipient, "malformed recipient \(Slug.quoted(text)): invalid ML-KEM-768 key")
+        }
     }
 
     /// Parses a recipient recorded by the key store, which was validated when it was made.
     package init(parsingRecorded text: String) throws(ActorKeysError) {
-        try self.init(parsing: text, validating: false)
-    }
-
-    private init(parsing text: String, validating: Bool) throws(ActorKeysError) {
-        let decoded: (hrp: String, data: [UInt8])
-        do {
-            decoded = try text.withUTF8Buffer { utf8 throws(ActorKeysError) in try Bech32.decode(utf8) }
-        } catch {
-            throw ActorKeysError(.malformedRecipient, "malformed recipient \(Slug.quoted(text)): \(error.message)")
-        }
-        guard decoded.hrp == Self.hrp else {
-            throw ActorKeysError(
-                .malformedRecipient, "malformed recipient \(Slug.quoted(text)): not an age MLKEM768-X25519 recipient")
-        }
-        guard decoded.data.count == Self.publicKeyLength else {
-            throw ActorKeysError(.malformedRecipient, "malformed recipient \(Slug.quoted(text)): wrong key length")
-        }
-        if validating {
-            guard (try? MLKEM768.PublicKey(rawRepresentation: decoded.data.prefix(Self.mlkemKeyLength))) != nil else {
-                throw ActorKeysError(
-                    .malformedRecipient, "malformed recipient \(Slug.quoted(text)): invalid ML-KEM-768 key")
-            }
-        }
-        self.init(publicKey: decoded.data)
+        self.init(
+            publicKey: try KeyEncoding.decodeRecipient(
+                text, hrp: Self.hrp, length: Self.publicKeyLength, type: "MLKEM768-X25519"))
     }
 
     /// Wraps a 1,216-byte X-Wing public key.
     public init(publicKey: [UInt8]) {
         precondition(publicKey.count == Self.publicKeyLength, "an MLKEM768-X25519 public key is 1216 bytes")
         self.publicKey = publicKey
-        let ascii = publicKey.withUnsafeBytes { Bech32.encode(hrp: Self.hrp, data: $0, uppercase: false) }
-        self.encoded = String(decoding: ascii, as: UTF8.self)
+        self.encoded = KeyEncoding.encodeRecipient(publicKey, hrp: Self.hrp)
         self.fingerprint = Fingerprint(ofEncodedRecipient: encoded)
     }
 

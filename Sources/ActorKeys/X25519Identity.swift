@@ -46,22 +46,7 @@ public struct X25519Identity: Sendable, CustomStringConvertible, CustomReflectab
     }
 
     private static func decodeSecretKey(_ text: UnsafeRawBufferPointer) throws(ActorKeysError) -> SecretBytes {
-        var decoded: (hrp: String, data: [UInt8])
-        do {
-            decoded = try Bech32.decode(text)
-        } catch {
-            throw ActorKeysError(
-                .malformedIdentity,
-                "malformed secret key: \(error.message.replacingPrefix("malformed bech32 string: "))")
-        }
-        defer { zeroize(&decoded.data) }
-        guard decoded.hrp == Self.hrp else {
-            throw ActorKeysError(.malformedIdentity, "malformed secret key: not an age X25519 identity")
-        }
-        guard decoded.data.count == Sodium.x25519KeyLength else {
-            throw ActorKeysError(.malformedIdentity, "malformed secret key: wrong key length")
-        }
-        return decoded.data.withUnsafeBytes { SecretBytes(copying: $0) }
+        try KeyEncoding.decodeSecret(text, hrp: hrp, length: Sodium.x25519KeyLength, type: "X25519")
     }
 
     /// Parses `AGE-SECRET-KEY-1…`. Prefer the bytes form for secrets read from files: a String
@@ -71,11 +56,7 @@ public struct X25519Identity: Sendable, CustomStringConvertible, CustomReflectab
     }
 
     /// The `AGE-SECRET-KEY-1…` encoding, as ASCII bytes in zeroing storage, for writing key files.
-    public func encodedSecretKey() -> SecretBytes {
-        var ascii = secretKey.withUnsafeBytes { Bech32.encode(hrp: Self.hrp, data: $0, uppercase: true) }
-        defer { zeroize(&ascii) }
-        return ascii.withUnsafeBytes { SecretBytes(copying: $0) }
-    }
+    public func encodedSecretKey() -> SecretBytes { KeyEncoding.encodeSecret(secretKey, hrp: Self.hrp) }
 
     /// X25519(secret, publicKey), or nil when the peer point is of low order and the shared
     /// secret would be all zeros: the caller must abort, as age requires.

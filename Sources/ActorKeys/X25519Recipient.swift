@@ -9,28 +9,16 @@ public struct X25519Recipient: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses an `age1…` recipient. Uppercase and mixed-case strings are rejected, as age does.
     public init(parsing text: String) throws(ActorKeysError) {
-        let decoded: (hrp: String, data: [UInt8])
-        do {
-            decoded = try text.withUTF8Buffer { utf8 throws(ActorKeysError) in try Bech32.decode(utf8) }
-        } catch {
-            throw ActorKeysError(.malformedRecipient, "malformed recipient \(Slug.quoted(text)): \(error.message)")
-        }
-        guard decoded.hrp == Self.hrp else {
-            throw ActorKeysError(
-                .malformedRecipient, "malformed recipient \(Slug.quoted(text)): not an age X25519 recipient")
-        }
-        guard decoded.data.count == Sodium.x25519KeyLength else {
-            throw ActorKeysError(.malformedRecipient, "malformed recipient \(Slug.quoted(text)): wrong key length")
-        }
-        self.init(publicKey: decoded.data)
+        self.init(
+            publicKey: try KeyEncoding.decodeRecipient(
+                text, hrp: Self.hrp, length: Sodium.x25519KeyLength, type: "X25519"))
     }
 
     /// Wraps a 32-byte public key.
     public init(publicKey: [UInt8]) {
         precondition(publicKey.count == Sodium.x25519KeyLength, "an X25519 public key is 32 bytes")
         self.publicKey = publicKey
-        let ascii = publicKey.withUnsafeBytes { Bech32.encode(hrp: Self.hrp, data: $0, uppercase: false) }
-        self.encoded = String(decoding: ascii, as: UTF8.self)
+        self.encoded = KeyEncoding.encodeRecipient(publicKey, hrp: Self.hrp)
     }
 
     /// The first 16 lowercase hex characters of SHA-256 over the `age1…` string.

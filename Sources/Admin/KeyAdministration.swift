@@ -33,9 +33,7 @@ public struct KeyAdministration: Sendable {
             }
             var key: NewKeyVersion?
             if policy == .auto {
-                let kind: AgeKeyKind
-                if let keyType { kind = keyType } else { kind = try await workspaceKeyType() }
-                key = try newKey(for: .actor(id), name: nil, existing: [], kind: kind)
+                key = try newKey(for: .actor(id), name: nil, existing: [], kind: try await self.keyType(or: keyType))
             }
             let version = try await admin { try await store.enroll(actor, key: key) }
             workspace.registry.evict(.actor(id))
@@ -55,8 +53,7 @@ public struct KeyAdministration: Sendable {
             let actor = try await existingActor(id)
             let keyring = try await admin { try await store.keyringOf(.actor(id)) }
             if keyring.active != nil { throw AdminError(.conflict, "actor \(id) already has a key: use key rotate") }
-            let kind: AgeKeyKind
-            if let keyType { kind = keyType } else { kind = try await workspaceKeyType() }
+            let kind = try await self.keyType(or: keyType)
             let key = try newKey(for: .actor(id), name: nil, existing: keyring.versions, kind: kind)
             let version = try await admin { try await store.addActiveVersion(key).added }
             workspace.registry.evict(.actor(actor.id))
@@ -219,15 +216,16 @@ public struct KeyAdministration: Sendable {
         return actor
     }
 
-    /// A new identity for `owner`, to be sealed into its row when the store records it: named
-    /// `name`, or the next free `vN`. A name that is a key version is a conflict.
-    /// The workspace's key type: that of the shared key's active version (`init --pq` makes it
-    /// post-quantum, and a rotation of the shared key changes it). Actors' new keys follow it
-    /// unless told otherwise.
-    func workspaceKeyType() async throws(AdminError) -> AgeKeyKind {
-        try await admin { try await store.keyringOf(.shared) }.active?.recipient.kind ?? .x25519
+    /// `requested`, or else the workspace's key type: that of the shared key's active version
+    /// (`init --pq` makes it post-quantum, and a rotation of the shared key changes it). Actors'
+    /// new keys follow it unless told otherwise.
+    func keyType(or requested: AgeKeyKind?) async throws(AdminError) -> AgeKeyKind {
+        if let requested { return requested }
+        return try await admin { try await store.keyringOf(.shared) }.active?.recipient.kind ?? .x25519
     }
 
+    /// A new identity of `kind` for `owner`, to be sealed into its row when the store records
+    /// it: named `name`, or the next free `vN`. A name that is a key version is a conflict.
     func newKey(
         for owner: Owner, name: String?, existing: [KeyVersion], kind: AgeKeyKind
     ) throws(AdminError) -> NewKeyVersion {
